@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ekokommun.views import healthz
+
+admin.site.site_header = "Sveriges Ekokommuner – kansliet"
+admin.site.site_title = "Ekokommun"
+admin.site.index_title = "Register och nyckeltal"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("members.urls")),
+    path("", include("indicators.urls")),
+]

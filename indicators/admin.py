@@ -1,0 +1,116 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.services import ValueInput, values_upsert
+from members.admin import MunicipalityAdmin
+from members.models import Municipality
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "adopted_on", "is_current"]
+
+
+class StatusBandInline(admin.TabularInline):
+    model = StatusBand
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "revision", "unit", "direction", "reported_by", "continues"]
+    list_filter = ["revision", "reported_by", "direction"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["revision", "continues__revision"]
+    ordering = ["-revision__code", "display_order"]
+    raw_id_fields = ["continues", "parent"]
+    inlines = [StatusBandInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "organisation",
+        "indicator",
+        "year",
+        "value",
+        "status",
+        "entered_by",
+        "entered_at",
+    ]
+    list_filter = [
+        "status",
+        "indicator__revision",
+        ("indicator", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "organisation__county",
+    ]
+    search_fields = ["organisation__code", "organisation__name", "indicator__code"]
+    list_select_related = ["organisation", "indicator__revision", "entered_by"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["indicator"]
+    readonly_fields = ["entered_by", "entered_at"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The key of a saved value is fixed; a different year is a different value.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + ["organisation", "indicator", "year"] if obj else readonly
+
+    def save_model(self, request, obj, form, change):
+        # The admin writes through the same service as every other path, so history is kept.
+        result = values_upsert(
+            rows=[
+                ValueInput(
+                    organisation_id=obj.organisation_id,
+                    indicator=obj.indicator,
+                    year=obj.year,
+                    value=obj.value,
+                    status=obj.status,
+                    source_note=obj.source_note,
+                    comment=obj.comment,
+                    numerator=obj.numerator,
+                    denominator=obj.denominator,
+                )
+            ],
+            user=request.user,
+            change_reason="Ändrat i administrationen",
+        )
+        obj.pk = result.values[0].pk
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "organisation", "year", "value", "note"]
+    list_filter = ["indicator__revision", ("organisation", admin.EmptyFieldListFilter), "year"]
+    search_fields = ["organisation__code", "organisation__name", "indicator__code"]
+    list_select_related = ["indicator__revision", "organisation"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["indicator"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    """An organisation's values, read-only: they are changed through the value pages."""
+
+    model = IndicatorValue
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["indicator", "year", "value", "status", "source_note"]
+    readonly_fields = fields
+    ordering = ["indicator__revision", "indicator__display_order", "year"]
+    verbose_name_plural = _("värden (skrivskyddat)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator__revision")
+
+
+# Values belong to the indicators app, which members must not import: extend its admin here.
+admin.site.unregister(Municipality)
+
+
+@admin.register(Municipality)
+class MunicipalityWithValuesAdmin(MunicipalityAdmin):
+    inlines = [*MunicipalityAdmin.inlines, IndicatorValueInline]

@@ -1,0 +1,267 @@
+"""Deterministic demo data: plausible members, contacts, populations, targets and values.
+
+The same seed and parameters always give the same data, so screenshots and tests agree.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from indicators.models import Indicator, IndicatorValue, Revision, Target
+from members.models import ContactPerson, DemoDataset, Membership, Municipality, Population
+
+FIRST_NAMES = [
+    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per",
+    "Lena", "Mikael", "Kristina", "Fredrik", "Emma", "Magnus", "Sofia", "Jonas", "Elin", "Ola",
+]  # fmt: skip
+LAST_NAMES = [
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
+    "Persson", "Svensson", "Gustafsson", "Lindberg", "Holm", "Berg", "Sandberg", "Ek",
+]  # fmt: skip
+PARTIES = ["S", "M", "C", "V", "KD", "L", "MP", "SD"]
+POLITICIAN_TITLES = ["Kommunstyrelsens ordförande", "Kommunalråd", "Miljönämndens ordförande"]
+OFFICIAL_TITLES = ["Miljöstrateg", "Hållbarhetsstrateg", "Miljösamordnare"]
+COMMENTS = [
+    "Nya mätmetoder från i år; jämför försiktigt med tidigare år.",
+    "Förbättringen beror på utbyggd fjärrvärme och nya upphandlingskrav.",
+    "Siffran är preliminär i väntan på leverantörens årsrapport.",
+    "Ökningen förklaras av en ny förskola som ännu inte certifierats.",
+]
+
+# Plausible starting level (low, high) and yearly relative drift per unit (positive = better).
+LEVELS = {
+    "ton CO2e/inv": (1.5, 6.0),
+    "ton CO2/inv": (1.2, 5.0),
+    "resor/inv": (10, 160),
+    "resor/inv och år": (10, 160),
+    "%": (5, 70),
+    "kg/person": (380, 700),
+    "W/inv": (0.2, 8),
+    "kWh/årsarbetare": (300, 1500),
+    "ton CO2e/årsarbetare": (0.08, 0.45),
+    "ton CO2/årsarbetare": (0.08, 0.45),
+    "mg/kg TS": (0.5, 40),
+}
+
+
+@dataclass(frozen=True)
+class DemoParameters:
+    members: int = 100
+    first_year: int = 2005
+    last_year: int = 2024
+    seed: int = 2024
+
+    def as_dict(self) -> dict:
+        return {
+            "members": self.members,
+            "first_year": self.first_year,
+            "last_year": self.last_year,
+            "seed": self.seed,
+        }
+
+
+def _quantise(value: float, indicator: Indicator) -> Decimal:
+    low = float(indicator.min_value) if indicator.min_value is not None else None
+    high = float(indicator.max_value) if indicator.max_value is not None else None
+    if low is not None:
+        value = max(low, value)
+    if high is not None:
+        value = min(high, value)
+    step = Decimal(1).scaleb(-indicator.decimals)
+    return Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _series(rng: random.Random, indicator: Indicator, years: list[int]) -> dict[int, float]:
+    """A trend with noise: most members improve, some do not."""
+    low, high = LEVELS.get(indicator.unit, (1, 100))
+    level = rng.uniform(low, high)
+    if indicator.unit == "mg/kg TS":
+        level *= {"GN.8a": 1, "GN.8b": 0.03, "GN.8c": 0.03}.get(indicator.code, 1)
+    improving = rng.random() < 0.75
+    drift = rng.uniform(0.01, 0.06) * (1 if improving else -0.5)
+    if indicator.lower_is_better:
+        drift = -drift
+    values = {}
+    for year in years:
+        level = level * (1 + drift) * (1 + rng.gauss(0, 0.04))
+        values[year] = level
+    return values
+
+
+def _person(rng: random.Random, membership: Membership, role: str, code: str) -> ContactPerson:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    politician = role == ContactPerson.Role.POLITICIAN
+    return ContactPerson(
+        membership=membership,
+        role=role,
+        name=f"{first} {last}",
+        title=rng.choice(POLITICIAN_TITLES if politician else OFFICIAL_TITLES),
+        email=f"{first}.{last}.{code}@example.se".lower()
+        .replace("å", "a")
+        .replace("ä", "a")
+        .replace("ö", "o"),
+        phone=f"0{rng.randint(10, 99)}-{rng.randint(100000, 999999)}",
+        party=rng.choice(PARTIES) if politician else "",
+        started_on=membership.joined_on,
+    )
+
+
+@transaction.atomic
+def demo_seed(*, params: DemoParameters) -> dict[str, int]:
+    """Create the demo data set. The caller makes sure the database holds no other data."""
+    rng = random.Random(params.seed)
+    years = list(range(params.first_year, params.last_year + 1))
+
+    everyone = list(Municipality.objects.select_related("county").order_by("code"))
+    regions = [m for m in everyone if m.is_region]
+    municipalities = [m for m in everyone if not m.is_region]
+    region_count = min(len(regions), max(1, params.members // 16))
+    # Vaggeryd and Jönköping appear in the domain notes; keep them in for recognisability.
+    preferred = [m for m in municipalities if m.code in {"0665", "0680"}]
+    others = [m for m in municipalities if m not in preferred]
+    chosen = preferred + rng.sample(others, params.members - region_count - len(preferred))
+    chosen += rng.sample(regions, region_count)
+    chosen.sort(key=lambda m: m.code)
+    former = rng.sample([m for m in municipalities if m not in chosen], min(5, len(others) // 20))
+
+    memberships, people, populations = [], [], []
+    for org in chosen:
+        joined = datetime.date(rng.randint(1995, 2016), rng.randint(1, 12), rng.randint(1, 28))
+        memberships.append(
+            Membership(
+                organisation=org,
+                status=Membership.Status.ACTIVE,
+                applied_on=joined - datetime.timedelta(days=rng.randint(30, 120)),
+                decision_date=joined,
+                joined_on=joined,
+            )
+        )
+    for org in former:
+        joined = datetime.date(rng.randint(1995, 2008), rng.randint(1, 12), rng.randint(1, 28))
+        memberships.append(
+            Membership(
+                organisation=org,
+                status=Membership.Status.RESIGNED,
+                applied_on=joined - datetime.timedelta(days=60),
+                decision_date=joined,
+                joined_on=joined,
+                left_on=joined + datetime.timedelta(days=rng.randint(800, 4000)),
+            )
+        )
+    Membership.objects.bulk_create(memberships)
+    for membership in memberships:
+        for role in (ContactPerson.Role.POLITICIAN, ContactPerson.Role.OFFICIAL):
+            person = _person(rng, membership, role, membership.organisation.code)
+            if membership.status == Membership.Status.RESIGNED:
+                person.ended_on = membership.left_on
+            people.append(person)
+    ContactPerson.objects.bulk_create(people)
+
+    for org in chosen + former:
+        inhabitants = rng.lognormvariate(10, 0.9) if not org.is_region else rng.uniform(6e4, 2e6)
+        inhabitants = max(2500, inhabitants)
+        growth = rng.uniform(-0.008, 0.012)
+        for year in years:
+            inhabitants *= 1 + growth
+            populations.append(
+                Population(municipality=org, year=year, inhabitants=int(inhabitants))
+            )
+    Population.objects.bulk_create(populations)
+
+    current = Revision.objects.get(is_current=True)
+    leaves = list(
+        Indicator.objects.filter(children__isnull=True).select_related("revision", "continues")
+    )
+    current_leaves = [i for i in leaves if i.revision_id == current.pk]
+    earlier_leaves = [i for i in leaves if i.revision_id != current.pk]
+    last_year = years[-1]
+    values, targets = [], []
+    for org in chosen:
+        for indicator in current_leaves:
+            if rng.random() < 0.08:
+                continue  # Some members never report some figures.
+            start = years[0] if indicator.reported_by == "national" else rng.choice(years[:9])
+            series = _series(rng, indicator, [y for y in years if y >= start])
+            for year, raw in series.items():
+                if rng.random() < 0.07 and year != start:
+                    continue  # A missing year: the chart must show a gap, never a zero.
+                preliminary = year == last_year and rng.random() < 0.35
+                values.append(
+                    IndicatorValue(
+                        organisation=org,
+                        indicator=indicator,
+                        year=year,
+                        value=_quantise(raw, indicator),
+                        status="preliminary" if preliminary else "final",
+                        source_note="Demodata",
+                        comment=rng.choice(COMMENTS)
+                        if year == last_year and rng.random() < 0.2
+                        else "",
+                    )
+                )
+            if rng.random() < 0.2 and series:
+                latest = series[max(series)]
+                change = 0.7 if indicator.lower_is_better else 1.3
+                targets.append(
+                    Target(
+                        organisation=org,
+                        indicator=indicator,
+                        year=2030,
+                        value=_quantise(latest * change, indicator),
+                        note="Eget mål (demodata)",
+                    )
+                )
+        for indicator in earlier_leaves:
+            # The 2012 list's series, for the years before the 2023 revision.
+            if rng.random() < 0.15:
+                continue
+            older = [y for y in years if y <= 2012]
+            for year, raw in _series(rng, indicator, older).items():
+                if rng.random() < 0.07:
+                    continue
+                values.append(
+                    IndicatorValue(
+                        organisation=org,
+                        indicator=indicator,
+                        year=year,
+                        value=_quantise(raw, indicator),
+                        status="final",
+                        source_note="Demodata",
+                    )
+                )
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    Target.objects.bulk_create(targets)
+    DemoDataset.objects.create(parameters=params.as_dict())
+
+    user_model = get_user_model()
+    if not user_model.objects.filter(username="admin").exists():
+        user_model.objects.create_superuser("admin", "admin@example.se", "ekokommun")
+    return {
+        "members": len(chosen),
+        "former": len(former),
+        "contacts": len(people),
+        "populations": len(populations),
+        "values": len(values),
+        "targets": len(targets),
+    }
+
+
+def demo_data_present() -> dict | None:
+    marker = DemoDataset.objects.order_by("-created_at").first()
+    return marker.parameters if marker else None
+
+
+@transaction.atomic
+def demo_reset() -> None:
+    """Remove demo data (only ever called on a database that holds nothing else)."""
+    IndicatorValue.history.all().delete()
+    IndicatorValue.objects.all().delete()
+    Target.objects.filter(organisation__isnull=False).delete()
+    ContactPerson.objects.all().delete()
+    Membership.objects.all().delete()
+    Population.objects.all().delete()
+    DemoDataset.objects.all().delete()

@@ -1,0 +1,311 @@
+"""The green key figures: catalogue revisions, indicators, status bands, values and targets."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import FIRST_YEAR, Municipality
+
+
+class RevisionQuerySet(models.QuerySet):
+    def current(self):
+        return self.get(is_current=True)
+
+
+class Revision(models.Model):
+    """A revision of the catalogue, e.g. the 2012 list or the 2023 list."""
+
+    code = models.CharField(_("revision"), max_length=10, unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+    adopted_on = models.DateField(_("antagen"), null=True, blank=True)
+    is_current = models.BooleanField(_("gällande"), default=False)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-code"]
+        verbose_name = _("revision av nyckeltalen")
+        verbose_name_plural = _("revisioner av nyckeltalen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="revision_only_one_current",
+                violation_error_message=_("Bara en revision kan vara gällande."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(revision__is_current=True)
+
+    def reported_by_members(self):
+        return self.filter(reported_by=Indicator.ReportedBy.MEMBER)
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        LOWER = "lower", _("lägre är bättre")
+        HIGHER = "higher", _("högre är bättre")
+
+    class ReportedBy(models.TextChoices):
+        MEMBER = "member", _("medlemmen")
+        NATIONAL = "national", _("nationell databas")
+
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("revision")
+    )
+    code = models.CharField(
+        _("kod"), max_length=20, help_text=_("Som SEKOM skriver den, t.ex. GN.6a.")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    name_en = models.CharField(_("namn på engelska"), max_length=200, blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    unit = models.CharField(_("enhet"), max_length=50)
+    direction = models.CharField(_("önskad riktning"), max_length=6, choices=Direction.choices)
+    decimals = models.PositiveSmallIntegerField(_("antal decimaler"), default=1)
+    min_value = models.DecimalField(
+        _("lägsta giltiga värde"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("högsta giltiga värde"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    source = models.CharField(_("datakälla"), max_length=300, blank=True)
+    reported_by = models.CharField(
+        _("rapporteras av"), max_length=10, choices=ReportedBy.choices, default=ReportedBy.MEMBER
+    )
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("fortsätter serien"),
+        help_text=_("Indikatorn i en tidigare revision som den här fortsätter."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("huvudindikator"),
+    )
+    display_order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    # A share computed from two numbers the reporter may enter instead of the value.
+    numerator_label = models.CharField(_("täljare"), max_length=200, blank=True)
+    denominator_label = models.CharField(_("nämnare"), max_length=200, blank=True)
+    input_scale = models.DecimalField(
+        _("skalfaktor"),
+        max_digits=10,
+        decimal_places=4,
+        default=Decimal(1),
+        help_text=_("Värdet = täljare / nämnare × skalfaktor (100 för procent)."),
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "display_order", "code"]
+        verbose_name = _("nyckeltal")
+        verbose_name_plural = _("nyckeltal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "code"],
+                name="indicator_code_unique_in_revision",
+                violation_error_message=_("Koden finns redan i den här revisionen."),
+            ),
+            models.CheckConstraint(
+                name="indicator_range_ordered",
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+                violation_error_message=_("Lägsta värdet måste vara mindre än det högsta."),
+            ),
+            models.CheckConstraint(
+                name="indicator_decimals_at_most_4", condition=Q(decimals__lte=4)
+            ),
+            models.CheckConstraint(name="indicator_not_own_parent", condition=~Q(parent=F("id"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == self.Direction.LOWER
+
+    @property
+    def has_inputs(self) -> bool:
+        return bool(self.numerator_label and self.denominator_label)
+
+    def clean(self) -> None:
+        if self.continues_id and self.continues.revision_id == self.revision_id:
+            raise ValidationError(
+                {"continues": _("En indikator kan bara fortsätta en serie i en tidigare revision.")}
+            )
+        if self.parent_id and self.parent.revision_id != self.revision_id:
+            raise ValidationError({"parent": _("Huvudindikatorn måste höra till samma revision.")})
+
+
+class StatusBand(models.Model):
+    """A status class (tillståndsklass) shown as a coloured background behind a chart."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="bands", verbose_name=_("nyckeltal")
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), help_text=_("1 är den bästa klassen."))
+    label = models.CharField(_("benämning"), max_length=50)
+    lower = models.DecimalField(_("från"), max_digits=14, decimal_places=4, null=True, blank=True)
+    upper = models.DecimalField(_("till"), max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "order"]
+        verbose_name = _("tillståndsklass")
+        verbose_name_plural = _("tillståndsklasser")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "order"], name="band_order_unique"),
+            models.CheckConstraint(
+                name="band_has_a_bound", condition=Q(lower__isnull=False) | Q(upper__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="band_bounds_ordered",
+                condition=Q(lower__isnull=True) | Q(upper__isnull=True) | Q(lower__lt=F("upper")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.label}"
+
+
+class IndicatorValue(models.Model):
+    """One member's value of one indicator in one year."""
+
+    class Status(models.TextChoices):
+        PRELIMINARY = "preliminary", _("preliminärt")
+        FINAL = "final", _("slutligt")
+
+    organisation = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="values",
+        verbose_name=_("organisation"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("nyckeltal")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    value = models.DecimalField(_("värde"), max_digits=14, decimal_places=4)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.FINAL
+    )
+    numerator = models.DecimalField(
+        _("täljare"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("nämnare"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    source_note = models.CharField(_("källa"), max_length=300, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inmatat av"),
+    )
+    entered_at = models.DateTimeField(_("inmatat"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["entered_at"])
+
+    class Meta:
+        ordering = ["organisation", "indicator", "year"]
+        verbose_name = _("värde")
+        verbose_name_plural = _("värden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "indicator", "year"],
+                name="value_one_per_organisation_indicator_year",
+                violation_error_message=_("Det finns redan ett värde för det här året."),
+            ),
+            models.CheckConstraint(
+                name="value_year_from_1990",
+                condition=Q(year__gte=FIRST_YEAR),
+                violation_error_message=_("Året kan inte vara före 1990."),
+            ),
+            models.CheckConstraint(
+                name="value_denominator_positive",
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                violation_error_message=_("Nämnaren måste vara större än noll."),
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"], name="value_indicator_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.indicator.code} {self.year}: {self.value}"
+
+    def clean(self) -> None:
+        # The rules shared by every write path live in one place: validation.value_errors.
+        from indicators.validation import value_errors
+
+        if self.indicator_id is None or self.year is None or self.value is None:
+            return
+        errors = value_errors(indicator=self.indicator, year=self.year, value=self.value)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Target(models.Model):
+    """A target value: the member's own, or a national one when no organisation is set."""
+
+    organisation = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("organisation"),
+        help_text=_("Tom för ett nationellt mål."),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("nyckeltal")
+    )
+    year = models.PositiveSmallIntegerField(_("målår"))
+    value = models.DecimalField(_("målvärde"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("beskrivning"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "organisation", "year"]
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "indicator", "year"],
+                condition=Q(organisation__isnull=False),
+                name="target_one_per_member_indicator_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(organisation__isnull=True),
+                name="target_one_national_per_indicator_year",
+            ),
+            models.CheckConstraint(name="target_year_from_1990", condition=Q(year__gte=FIRST_YEAR)),
+        ]
+
+    def __str__(self) -> str:
+        who = self.organisation or _("nationellt")
+        return f"{self.indicator.code} {who} {self.year}: {self.value}"
+
+    @property
+    def is_national(self) -> bool:
+        return self.organisation_id is None

@@ -1,0 +1,44 @@
+"""Reads about members for pages, downloads and the API: plain dicts and lists."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from members.models import County, Membership, Municipality
+
+
+def members_by_county() -> list[dict]:
+    """Active members grouped by county, in county order, each with its member-since date."""
+    active = (
+        Membership.objects.active()
+        .select_related("organisation__county")
+        .order_by("organisation__county__code", "organisation__name")
+    )
+    groups: dict[str, dict] = {}
+    for membership in active:
+        org = membership.organisation
+        group = groups.setdefault(
+            org.county.code, {"county": org.county.name, "code": org.county.code, "members": []}
+        )
+        group["members"].append(
+            {
+                "code": org.code,
+                "name": org.name,
+                "kind": org.kind,
+                "joined_on": membership.joined_on,
+            }
+        )
+    return list(groups.values())
+
+
+def organisation_detail(*, code: str) -> Municipality:
+    """The organisation with its county and memberships, or 404."""
+    return get_object_or_404(
+        Municipality.objects.select_related("county").prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.order_by("-applied_on"))
+        ),
+        code=code,
+    )
+
+
+def counties() -> list[County]:
+    return list(County.objects.all())

@@ -1,0 +1,50 @@
+"""Writes for members: reference data and (later) the membership life cycle."""
+
+import csv
+from pathlib import Path
+
+from django.db import transaction
+
+from members.models import County, Municipality
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def reference_data_load(*, fixtures_dir: Path) -> dict[str, int]:
+    """Load counties, municipalities and regions; safe to run again (it updates in place)."""
+    counties = {}
+    for row in _rows(fixtures_dir / "counties.csv"):
+        county, _ = County.objects.update_or_create(
+            code=row["county_code"],
+            defaults={"name": row["county_name"], "short_name": row["county_name_short"]},
+        )
+        counties[county.code] = county
+
+    municipalities = 0
+    for row in _rows(fixtures_dir / "municipalities.csv"):
+        Municipality.objects.update_or_create(
+            code=row["municipality_code"],
+            defaults={
+                "name": row["municipality_name"],
+                "county": counties[row["county_code"]],
+                "kind": Municipality.Kind.MUNICIPALITY,
+            },
+        )
+        municipalities += 1
+
+    regions = 0
+    for row in _rows(fixtures_dir / "regions.csv"):
+        Municipality.objects.update_or_create(
+            code=row["county_code"],
+            defaults={
+                "name": row["region_name"],
+                "county": counties[row["county_code"]],
+                "kind": Municipality.Kind.REGION,
+            },
+        )
+        regions += 1
+    return {"counties": len(counties), "municipalities": municipalities, "regions": regions}

@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use the live server and flush the database afterwards; run them last so
+    # the reference data loaded once per session serves every other test.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Counties, municipalities, regions and the catalogue (reloaded after a flush)."""
+    from indicators.models import Revision
+
+    if not Revision.objects.exists():
+        call_command("load_reference_data", verbosity=0)

@@ -1,0 +1,52 @@
+from decimal import Decimal
+
+import factory
+
+from indicators.models import Indicator, IndicatorValue, Revision, Target
+from tests.members.factories import MunicipalityFactory
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Revision
+        django_get_or_create = ["code"]
+
+    code = "2023"
+    name = "Gröna nyckeltal 2023"
+    is_current = True
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ["revision", "code"]
+
+    revision = factory.SubFactory(RevisionFactory)
+    code = factory.Sequence(lambda n: f"T.{n}")
+    name = factory.Sequence(lambda n: f"Testindikator {n}")
+    unit = "%"
+    direction = Indicator.Direction.HIGHER
+    decimals = 1
+    min_value = Decimal(0)
+    max_value = Decimal(100)
+    source = "Test"
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    organisation = factory.SubFactory(MunicipalityFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2020
+    value = Decimal("50.0")
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    organisation = factory.SubFactory(MunicipalityFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2030
+    value = Decimal("75")
