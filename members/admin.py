@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import ContactPerson, County, DemoDataset, Membership, Municipality, Population
+from members.models import (
+    ContactPerson,
+    County,
+    DemoDataset,
+    Membership,
+    Municipality,
+    OrganisationAccess,
+    Population,
+)
 
 
 @admin.register(County)
@@ -114,3 +122,13 @@ class PopulationAdmin(admin.ModelAdmin):
 class DemoDatasetAdmin(admin.ModelAdmin):
     list_display = ["created_at", "parameters"]
     readonly_fields = ["created_at", "parameters"]
+
+
+@admin.register(OrganisationAccess)
+class OrganisationAccessAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "level", "created_at"]
+    list_filter = ["level", "organisation__county"]
+    search_fields = ["user__username", "user__email", "organisation__code", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["user"]

@@ -255,6 +255,56 @@ class ContactPerson(models.Model):
         return self.ended_on is None
 
 
+class OrganisationAccessQuerySet(models.QuerySet):
+    def writable(self):
+        return self.filter(level=OrganisationAccess.Level.REPORTER)
+
+
+class OrganisationAccess(models.Model):
+    """Links a login to an organisation: reporters read and write its figures, readers only read.
+
+    Staff need no row: they may do everything.
+    """
+
+    class Level(models.TextChoices):
+        REPORTER = "reporter", _("rapportör (läsa och ändra)")
+        READER = "reader", _("läsbehörighet")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_access",
+        verbose_name=_("användare"),
+    )
+    organisation = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="access",
+        verbose_name=_("organisation"),
+    )
+    level = models.CharField(
+        _("behörighet"), max_length=10, choices=Level.choices, default=Level.REPORTER
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    objects = OrganisationAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("behörighet till organisation")
+        verbose_name_plural = _("behörigheter till organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="access_one_per_user_and_organisation",
+                violation_error_message=_("Användaren har redan behörighet till organisationen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_level_display()})"
+
+
 class DemoDataset(models.Model):
     """Present when the database holds generated demo data, so every page can say so."""
 
