@@ -115,7 +115,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents live outside the code tree and are never served as static files.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", Path.home() / ".local/share/ekokommun/media"))

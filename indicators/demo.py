@@ -82,13 +82,13 @@ def _series(rng: random.Random, indicator: Indicator, years: list[int]) -> dict[
     if indicator.unit == "mg/kg TS":
         level *= {"GN.8a": 1, "GN.8b": 0.03, "GN.8c": 0.03}.get(indicator.code, 1)
     improving = rng.random() < 0.75
-    drift = rng.uniform(0.01, 0.06) * (1 if improving else -0.5)
+    drift = rng.uniform(0.005, 0.03) * (1 if improving else -0.5)
     if indicator.lower_is_better:
         drift = -drift
     values = {}
     for year in years:
-        level = level * (1 + drift) * (1 + rng.gauss(0, 0.04))
-        values[year] = level
+        level = level * (1 + drift)
+        values[year] = level * (1 + rng.gauss(0, 0.04))
     return values
 
 

@@ -1,39 +1,444 @@
-"""Reads of the key figures for pages, downloads and the API: plain dicts and lists."""
+"""Reads of the key figures for pages, downloads and the API: plain dicts and lists.
 
-from indicators.models import Indicator, IndicatorValue
-from indicators.numbers import format_decimal
+Each selector runs a fixed number of queries whatever the number of members and years; the
+numbers are computed once here (with indicators.analysis) and agree everywhere they are shown.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+
+from indicators import analysis
+from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.numbers import decimal_places, format_decimal
+from members.models import ContactPerson, County, Membership, Municipality, Population
+
+ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
+
+
+def _measurable(queryset):
+    """Indicators that carry values (not the rows that only group sub-indicators)."""
+    return queryset.filter(children__isnull=True)
 
 
 def current_indicators() -> list[Indicator]:
-    """The current revision's measurable indicators (not the grouping rows), in display order."""
+    """The current revision's measurable indicators in display order, with bands (2 queries)."""
     return list(
-        Indicator.objects.current()
-        .filter(children__isnull=True)
-        .select_related("revision", "parent")
+        _measurable(Indicator.objects.current())
+        .select_related("revision", "continues__revision")
+        .prefetch_related(Prefetch("bands", queryset=StatusBand.objects.order_by("order")))
         .order_by("display_order", "code")
     )
 
 
-def member_latest_values(*, organisation_id: int) -> list[dict]:
-    """For each current indicator, the member's latest value (or None): two queries."""
-    indicators = current_indicators()
-    latest: dict[int, IndicatorValue] = {}
-    for value in IndicatorValue.objects.filter(
-        organisation_id=organisation_id, indicator__in=indicators
-    ).order_by("indicator_id", "year"):
-        latest[value.indicator_id] = value
-    rows = []
-    for indicator in indicators:
-        value = latest.get(indicator.pk)
-        rows.append(
+def indicator_detail_object(*, code: str, revision: str | None = None) -> Indicator:
+    queryset = Indicator.objects.select_related("revision", "continues__revision", "parent")
+    queryset = queryset.prefetch_related(
+        Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
+    )
+    if revision is None:
+        queryset = queryset.filter(revision__is_current=True)
+    else:
+        queryset = queryset.filter(revision__code=revision)
+    indicator = queryset.filter(code=code, children__isnull=True).first()
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
+    return indicator
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def indicator_summary(indicator: Indicator) -> dict:
+    return {
+        "id": indicator.pk,
+        "code": indicator.code,
+        "name": indicator.name,
+        "name_en": indicator.name_en,
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "direction": indicator.direction,
+        "direction_label": indicator.get_direction_display(),
+        "lower_is_better": indicator.lower_is_better,
+        "source": indicator.source,
+        "description": indicator.description,
+        "reported_by": indicator.get_reported_by_display(),
+        "revision": indicator.revision.code,
+        "is_current": indicator.revision.is_current,
+        "bands": [
             {
-                "code": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "value": value.value if value else None,
-                "display": format_decimal(value.value, indicator.decimals) if value else "",
-                "year": value.year if value else None,
-                "preliminary": bool(value and value.status == IndicatorValue.Status.PRELIMINARY),
+                "label": band.label,
+                "lower": _number(band.lower),
+                "upper": _number(band.upper),
+                "order": band.order,
+                "range": _band_range(band.lower, band.upper, indicator.decimals),
+            }
+            for band in indicator.bands.all()
+        ],
+        "continues": (
+            {
+                "id": indicator.continues.pk,
+                "code": indicator.continues.code,
+                "name": indicator.continues.name,
+                "revision": indicator.continues.revision.code,
+            }
+            if indicator.continues_id
+            else None
+        ),
+    }
+
+
+def _band_range(lower: Decimal | None, upper: Decimal | None, decimals: int) -> str:
+    def fmt(bound: Decimal) -> str:
+        return format_decimal(bound, min(decimals, decimal_places(bound)))
+
+    if lower is not None and upper is not None:
+        return f"{fmt(lower)}–{fmt(upper)}"
+    return f"> {fmt(lower)}" if lower is not None else f"< {fmt(upper)}"
+
+
+def _display(value: float | None, indicator: dict) -> str:
+    if value is None:
+        return ""
+    return format_decimal(Decimal(repr(value)), indicator["decimals"])
+
+
+def yearly_averages(
+    *, indicator_ids: list[int], county_id: int | None = None
+) -> dict[int, dict[int, dict]]:
+    """{indicator id: {year: {sekom, sekom_n, county, county_n}}} over current members (1 query).
+
+    The SEKOM average of a year is the mean over the active members that reported that year.
+    """
+    aggregates = {"sekom": Avg("value"), "sekom_n": Count("id")}
+    if county_id is not None:
+        in_county = Q(organisation__county_id=county_id)
+        aggregates |= {
+            "county": Avg("value", filter=in_county),
+            "county_n": Count("id", filter=in_county),
+        }
+    rows = (
+        IndicatorValue.objects.filter(ACTIVE, indicator_id__in=indicator_ids)
+        .values("indicator_id", "year")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    result: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in rows:
+        result[row["indicator_id"]][row["year"]] = {
+            "sekom": _number(row["sekom"]),
+            "sekom_n": row["sekom_n"],
+            "county": _number(row.get("county")),
+            "county_n": row.get("county_n", 0),
+        }
+    return result
+
+
+def _recent_latest_values(*, newest_years: dict[int, int]) -> dict[int, dict[int, dict]]:
+    """{indicator id: {organisation id: latest row}} for active members, recent years only.
+
+    `newest_years` maps each indicator to the newest year any member reported it.
+    """
+    if not newest_years:
+        return {}
+    recent_years = Q()
+    for indicator_id, newest in newest_years.items():
+        recent_years |= Q(indicator_id=indicator_id, year__gt=newest - analysis.RECENT_YEARS)
+    rows = (
+        IndicatorValue.objects.filter(ACTIVE)
+        .filter(recent_years)
+        .values(
+            "indicator_id",
+            "organisation_id",
+            "year",
+            "value",
+            "organisation__code",
+            "organisation__name",
+            "organisation__county_id",
+            "organisation__county__name",
+            "organisation__county__code",
+        )
+        .order_by()
+    )
+    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_indicator[row["indicator_id"]].append(_value_row(row))
+    return {ind: analysis.latest_per_member(items) for ind, items in by_indicator.items()}
+
+
+def _value_row(row: dict) -> dict:
+    return {
+        "organisation_id": row["organisation_id"],
+        "code": row["organisation__code"],
+        "name": row["organisation__name"],
+        "county_id": row["organisation__county_id"],
+        "county": row["organisation__county__name"],
+        "county_code": row["organisation__county__code"],
+        "year": row["year"],
+        "value": float(row["value"]),
+    }
+
+
+def member_trends(*, code: str) -> dict:
+    """Everything the member page shows, for every current indicator (at most 8 queries).
+
+    Per indicator: the member's series (with preliminary marks and the older definition's years
+    where the catalogue maps one), SEKOM and county averages per year, targets, status bands,
+    latest value, baseline, verdict, comment and up to three members to learn from.
+    """
+    # The member and every active member's latest population, for "similar size", in one query.
+    organisations = (
+        Municipality.objects.select_related("county")
+        .annotate(
+            inhabitants=Subquery(
+                Population.objects.filter(municipality=OuterRef("pk"))
+                .order_by("-year")
+                .values("inhabitants")[:1]
+            )
+        )
+        .filter(Q(code=code) | Q(memberships__status=Membership.Status.ACTIVE))
+        .distinct()
+    )
+    organisation, populations = None, {}
+    for candidate in organisations:
+        populations[candidate.pk] = candidate.inhabitants
+        if candidate.code == code:
+            organisation = candidate
+    if organisation is None:
+        raise Http404("Medlemmen finns inte.")
+    indicators = current_indicators()
+    ids = [i.pk for i in indicators]
+    older_ids = [i.continues_id for i in indicators if i.continues_id]
+
+    own_values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(
+        organisation=organisation, indicator_id__in=ids + older_ids
+    ).order_by("year"):
+        own_values[value.indicator_id].append(value)
+    averages = yearly_averages(indicator_ids=ids, county_id=organisation.county_id)
+    targets: dict[int, list[dict]] = defaultdict(list)
+    for target in Target.objects.filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True), indicator_id__in=ids
+    ).order_by("year"):
+        targets[target.indicator_id].append(
+            {
+                "year": target.year,
+                "value": float(target.value),
+                "national": target.is_national,
+                "note": target.note,
             }
         )
-    return rows
+    # The averages already tell the newest year of each indicator: no extra query for "recent".
+    latest_values = _recent_latest_values(
+        newest_years={ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    )
+
+    blocks = []
+    for indicator in indicators:
+        summary = indicator_summary(indicator)
+        own = own_values.get(indicator.pk, [])
+        series = [
+            {
+                "year": v.year,
+                "value": float(v.value),
+                "display": format_decimal(v.value, indicator.decimals),
+                "preliminary": v.status == IndicatorValue.Status.PRELIMINARY,
+            }
+            for v in own
+        ]
+        covered = {v.year for v in own}
+        older = (
+            [
+                {
+                    "year": v.year,
+                    "value": float(v.value),
+                    "display": format_decimal(v.value, indicator.continues.decimals),
+                }
+                for v in own_values.get(indicator.continues_id, [])
+                if v.year not in covered
+            ]
+            if indicator.continues_id
+            else []
+        )
+        verdict = analysis.development_verdict(
+            series=[analysis.Point(p["year"], p["value"]) for p in series],
+            lower_is_better=indicator.lower_is_better,
+        )
+        latest_comment = next((v.comment for v in reversed(own) if v.comment), "")
+        strong = analysis.strong_set(
+            latest=latest_values.get(indicator.pk, {}),
+            lower_is_better=indicator.lower_is_better,
+        )
+        per_year = averages.get(indicator.pk, {})
+        blocks.append(
+            {
+                **summary,
+                "series": series,
+                "older_series": older,
+                "averages": [{"year": year, **per_year[year]} for year in sorted(per_year)],
+                "targets": targets.get(indicator.pk, []),
+                "latest": series[-1] if series else None,
+                "baseline": series[0] if series else None,
+                "verdict": {"kind": verdict["kind"], "text": verdict["text"]},
+                "comment": latest_comment,
+                "learn_from": [
+                    {**row, "display": _display(row["value"], summary)}
+                    for row in analysis.learn_from(
+                        strong=strong,
+                        own_id=organisation.pk,
+                        own_county_id=organisation.county_id,
+                        own_population=organisation.inhabitants,
+                        populations=populations,
+                    )
+                ],
+            }
+        )
+    return {
+        "organisation": {
+            "id": organisation.pk,
+            "code": organisation.code,
+            "name": organisation.name,
+            "kind": organisation.kind,
+            "kind_label": organisation.get_kind_display(),
+            "county": organisation.county.name,
+            "county_id": organisation.county_id,
+            "inhabitants": organisation.inhabitants,
+        },
+        "indicators": blocks,
+    }
+
+
+def indicator_overview(
+    *, code: str, revision: str | None = None, county: str | None = None
+) -> dict:
+    """The indicator page: description, averages over time, strong examples, improvers and
+    every active member's latest value, alphabetical (no rank). Fixed number of queries.
+    """
+    indicator = indicator_detail_object(code=code, revision=revision)
+    summary = indicator_summary(indicator)
+    per_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
+    rows = [
+        _value_row(row) | {"preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY}
+        for row in IndicatorValue.objects.filter(ACTIVE, indicator=indicator)
+        .values(
+            "organisation_id",
+            "year",
+            "value",
+            "status",
+            "organisation__code",
+            "organisation__name",
+            "organisation__county_id",
+            "organisation__county__name",
+            "organisation__county__code",
+        )
+        .order_by()
+    ]
+    for row in rows:
+        row["display"] = _display(row["value"], summary)
+    latest = analysis.latest_per_member(rows)
+    best = analysis.strongest(
+        latest=latest, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
+    )
+    improved = analysis.improvers(
+        rows=rows, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
+    )
+    for item in improved:
+        item["earlier_display"] = _display(item["earlier"]["value"], summary)
+    table = sorted(latest.values(), key=lambda row: row["name"])
+    counties = list(County.objects.order_by("code").values("code", "name"))
+    if county:
+        table = [row for row in table if row["county_code"] == county]
+    return {
+        "indicator": summary,
+        "averages": [
+            {"year": year, **per_year[year], "display": _display(per_year[year]["sekom"], summary)}
+            for year in sorted(per_year)
+        ],
+        "national_targets": [
+            {"year": t.year, "value": float(t.value), "note": t.note}
+            for t in indicator.targets.filter(organisation__isnull=True).order_by("year")
+        ],
+        # Listed alphabetically: these are examples to learn from, not a ranking.
+        "strong": sorted(best, key=lambda row: row["name"]),
+        "improvers": sorted(improved, key=lambda row: row["name"]),
+        "table": table,
+        "counties": counties,
+        "county": county,
+    }
+
+
+def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
+    """The current official contact person of each organisation (for logged-in members)."""
+    people = ContactPerson.objects.current().filter(
+        role=ContactPerson.Role.OFFICIAL,
+        membership__status=Membership.Status.ACTIVE,
+        membership__organisation_id__in=organisation_ids,
+    )
+    return {
+        person["membership__organisation_id"]: person
+        for person in people.values("membership__organisation_id", "name", "title", "email")
+    }
+
+
+def home_overview() -> list[dict]:
+    """Each current indicator with the SEKOM average's latest value, year and direction."""
+    indicators = current_indicators()
+    averages = yearly_averages(indicator_ids=[i.pk for i in indicators])
+    result = []
+    for indicator in indicators:
+        summary = indicator_summary(indicator)
+        per_year = {year: row["sekom"] for year, row in averages.get(indicator.pk, {}).items()}
+        direction = analysis.yearly_direction(
+            averages=per_year, lower_is_better=indicator.lower_is_better
+        )
+        if direction:
+            direction["display"] = _display(direction["value"], summary)
+        result.append({**summary, "average": direction})
+    return result
+
+
+def compare_series(*, indicator: Indicator, codes: list[str]) -> dict:
+    """One indicator's series for up to five members, with the SEKOM average."""
+    summary = indicator_summary(indicator)
+    organisations = list(
+        Municipality.objects.filter(code__in=codes[:5]).values("pk", "code", "name")
+    )
+    order = {code: position for position, code in enumerate(codes)}
+    organisations.sort(key=lambda org: order.get(org["code"], 99))
+    by_org: dict[int, list[dict]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(
+        indicator=indicator, organisation_id__in=[o["pk"] for o in organisations]
+    ).order_by("year"):
+        by_org[value.organisation_id].append(
+            {
+                "year": value.year,
+                "value": float(value.value),
+                "display": format_decimal(value.value, indicator.decimals),
+                "preliminary": value.status == IndicatorValue.Status.PRELIMINARY,
+            }
+        )
+    per_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
+    return {
+        "indicator": summary,
+        "members": [
+            {"code": org["code"], "name": org["name"], "series": by_org.get(org["pk"], [])}
+            for org in organisations
+        ],
+        "averages": [{"year": year, **per_year[year]} for year in sorted(per_year)],
+    }
+
+
+def member_choices() -> list[dict]:
+    """The active members, for selection lists (1 query)."""
+    return list(
+        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        .order_by("name")
+        .values("code", "name", "kind", "county__name")
+    )
+
+
+def revision_codes() -> list[str]:
+    return list(Revision.objects.values_list("code", flat=True))

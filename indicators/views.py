@@ -1,20 +1,89 @@
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from indicators.selectors import member_latest_values
-from members.selectors import members_by_county, organisation_detail
+from indicators import charts, selectors
+from members.selectors import member_search, members_by_county, user_sees_contacts
+
+MAX_COMPARED = 5
 
 
+@require_GET
 def home(request):
-    return render(request, "indicators/home.html", {"groups": members_by_county()})
-
-
-def member_detail(request, code: str):
-    organisation = organisation_detail(code=code)
+    groups = members_by_county()
     return render(
         request,
-        "indicators/member_detail.html",
+        "indicators/home.html",
         {
-            "organisation": organisation,
-            "rows": member_latest_values(organisation_id=organisation.pk),
+            "groups": groups,
+            "member_count": sum(len(group["members"]) for group in groups),
+            "figures": selectors.home_overview(),
         },
     )
+
+
+@require_GET
+def search(request):
+    """Find a member by name; one clear match goes straight to its page (works without JS)."""
+    query = request.GET.get("q", "").strip()
+    results = member_search(query=query)
+    exact = [row for row in results if row["name"].lower() == query.lower()]
+    if len(exact) == 1 or len(results) == 1:
+        return redirect("member_detail", code=(exact or results)[0]["code"])
+    return render(request, "indicators/search.html", {"query": query, "results": results})
+
+
+@require_GET
+def member_detail(request, code: str):
+    trends = selectors.member_trends(code=code)
+    name = trends["organisation"]["name"]
+    for block in trends["indicators"]:
+        block["figure"] = charts.member_figure(block, member_name=name)
+        block["table"] = charts.member_table(block, member_name=name)
+        block["chart_id"] = "chart-" + block["code"].replace(".", "-")
+        block["data_id"] = block["chart_id"] + "-data"
+    return render(request, "indicators/member_detail.html", trends)
+
+
+@require_GET
+def indicator_detail(request, code: str, revision: str | None = None):
+    county = request.GET.get("lan") or None
+    overview = selectors.indicator_overview(code=code, revision=revision, county=county)
+    contacts = {}
+    if user_sees_contacts(request.user):
+        ids = [row["organisation_id"] for row in overview["strong"] + overview["improvers"]]
+        contacts = selectors.official_contacts(organisation_ids=ids)
+    for row in overview["strong"] + overview["improvers"]:
+        row["contact"] = contacts.get(row["organisation_id"])
+    overview["figure"] = charts.averages_figure(overview["indicator"], overview["averages"])
+    overview["average_table"] = charts.averages_table(overview["indicator"], overview["averages"])
+    overview["shows_contacts"] = bool(contacts) or user_sees_contacts(request.user)
+    return render(request, "indicators/indicator_detail.html", overview)
+
+
+@require_GET
+def compare(request):
+    indicators = selectors.current_indicators()
+    chosen_indicator = request.GET.get("nyckeltal") or (indicators[0].code if indicators else "")
+    indicator = next((i for i in indicators if i.code == chosen_indicator), None)
+    if indicator is None and indicators:
+        raise Http404(_("Nyckeltalet finns inte."))
+    codes = [code for code in request.GET.getlist("medlem") if code][:MAX_COMPARED]
+    context = {
+        "indicators": indicators,
+        "chosen_indicator": chosen_indicator,
+        "choices": selectors.member_choices(),
+        "slots": [codes[i] if i < len(codes) else "" for i in range(MAX_COMPARED)],
+        "too_many": len([c for c in request.GET.getlist("medlem") if c]) > MAX_COMPARED,
+    }
+    if codes and indicator:
+        comparison = selectors.compare_series(indicator=indicator, codes=codes)
+        context["comparison"] = comparison
+        context["figure"] = charts.compare_figure(comparison)
+        context["table"] = charts.compare_table(comparison)
+        context["title"] = _("%(code)s för %(names)s") % {
+            "code": comparison["indicator"]["code"],
+            "names": ", ".join(m["name"] for m in comparison["members"]),
+        }
+    return render(request, "indicators/compare.html", context)

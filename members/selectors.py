@@ -42,3 +42,29 @@ def organisation_detail(*, code: str) -> Municipality:
 
 def counties() -> list[County]:
     return list(County.objects.all())
+
+
+def user_sees_contacts(user) -> bool:
+    """Contact persons' names are shown to staff and to logged-in users of member organisations."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.organisation_access.exists()
+
+
+def member_search(*, query: str) -> list[dict]:
+    """Active members whose name contains the query, best matches (name starts with it) first."""
+    query = query.strip()
+    if not query:
+        return []
+    found = (
+        Municipality.objects.filter(
+            memberships__status=Membership.Status.ACTIVE, name__icontains=query
+        )
+        .select_related("county")
+        .order_by("name")
+    )
+    rows = [
+        {"code": m.code, "name": m.name, "county": m.county.name, "kind": m.kind} for m in found
+    ]
+    rows.sort(key=lambda row: (not row["name"].lower().startswith(query.lower()), row["name"]))
+    return rows

@@ -1,0 +1,163 @@
+"""Pure computations on figure data: verdicts, averages and good examples.
+
+Everything here takes and returns plain data (no queries), so the rules can be tested on small
+hand-made series and the pages, downloads and API all share them.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+# A value this many years older than the indicator's latest year no longer counts as "latest".
+RECENT_YEARS = 5
+# How far back "improved most" looks.
+IMPROVEMENT_SPAN = 5
+STRONG_EXAMPLES = 5
+LEARN_FROM = 3
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: float
+
+
+def improvement(*, old: float, new: float, lower_is_better: bool) -> float:
+    """Change from `old` to `new`, positive when it goes the desired way."""
+    change = new - old
+    return -change if lower_is_better else change
+
+
+def development_verdict(*, series: Iterable[Point], lower_is_better: bool) -> dict:
+    """Compare the latest value with the baseline (the first year with a value).
+
+    Missing years are simply absent from `series`; they never count as zero.
+    """
+    points = sorted(series, key=lambda p: p.year)
+    if len(points) < 2:
+        return {
+            "kind": "unknown",
+            "text": _("För få värden för att bedöma utvecklingen."),
+            "baseline": points[0] if points else None,
+            "latest": points[-1] if points else None,
+        }
+    baseline, latest = points[0], points[-1]
+    gain = improvement(old=baseline.value, new=latest.value, lower_is_better=lower_is_better)
+    if gain > 0:
+        kind, text = "right", _("Utvecklingen går åt rätt håll sedan %(year)s")
+    elif gain < 0:
+        kind, text = "wrong", _("Utvecklingen går åt fel håll sedan %(year)s")
+    else:
+        kind, text = "flat", _("Oförändrat sedan %(year)s")
+    return {
+        "kind": kind,
+        "text": text % {"year": baseline.year},
+        "baseline": baseline,
+        "latest": latest,
+    }
+
+
+def yearly_direction(*, averages: dict[int, float], lower_is_better: bool) -> dict | None:
+    """The latest average, its year, and which way it moved since the year before it."""
+    if not averages:
+        return None
+    years = sorted(averages)
+    latest_year = years[-1]
+    result = {"year": latest_year, "value": averages[latest_year], "kind": "unknown"}
+    if len(years) > 1:
+        previous = averages[years[-2]]
+        gain = improvement(old=previous, new=averages[latest_year], lower_is_better=lower_is_better)
+        result["previous_year"] = years[-2]
+        result["kind"] = "right" if gain > 0 else "wrong" if gain < 0 else "flat"
+        result["moved"] = (
+            "down"
+            if averages[latest_year] < previous
+            else ("up" if averages[latest_year] > previous else "same")
+        )
+    return result
+
+
+def latest_per_member(rows: Iterable[dict]) -> dict[int, dict]:
+    """From value rows ({organisation_id, year, value, ...}), each member's latest row."""
+    latest: dict[int, dict] = {}
+    for row in rows:
+        current = latest.get(row["organisation_id"])
+        if current is None or row["year"] > current["year"]:
+            latest[row["organisation_id"]] = row
+    return latest
+
+
+def recent(latest: dict[int, dict]) -> dict[int, dict]:
+    """Keep the latest values that are no more than RECENT_YEARS older than the newest one."""
+    if not latest:
+        return {}
+    newest = max(row["year"] for row in latest.values())
+    return {org: row for org, row in latest.items() if row["year"] > newest - RECENT_YEARS}
+
+
+def strongest(*, latest: dict[int, dict], lower_is_better: bool, limit: int) -> list[dict]:
+    """The members with the best recent latest values in the desired direction."""
+    ordered = sorted(
+        recent(latest).values(),
+        key=lambda row: (row["value"] if lower_is_better else -row["value"], row["name"]),
+    )
+    return ordered[:limit]
+
+
+def strong_set(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
+    """The best quarter of members on an indicator (at least three): the pool of good examples."""
+    pool = recent(latest)
+    size = max(LEARN_FROM, math.ceil(len(pool) / 4))
+    return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
+
+
+def improvers(
+    *, rows: Iterable[dict], lower_is_better: bool, limit: int, span: int = IMPROVEMENT_SPAN
+) -> list[dict]:
+    """Members that improved most against their own value `span` years before their latest.
+
+    The improvement is relative to the member's own earlier value, so small and large members
+    compare fairly; a member without a value `span` years earlier is left out.
+    """
+    by_member: dict[int, dict[int, dict]] = {}
+    for row in rows:
+        by_member.setdefault(row["organisation_id"], {})[row["year"]] = row
+    latest = recent({org: years[max(years)] for org, years in by_member.items()})
+    found = []
+    for org, row in latest.items():
+        earlier = by_member[org].get(row["year"] - span)
+        if earlier is None or earlier["value"] == 0:
+            continue
+        gain = improvement(old=earlier["value"], new=row["value"], lower_is_better=lower_is_better)
+        if gain <= 0:
+            continue
+        found.append(
+            {**row, "earlier": earlier, "gain": gain, "gain_share": gain / abs(earlier["value"])}
+        )
+    found.sort(key=lambda item: (-item["gain_share"], item["name"]))
+    return found[:limit]
+
+
+def learn_from(
+    *,
+    strong: list[dict],
+    own_id: int,
+    own_county_id: int,
+    own_population: int | None,
+    populations: dict[int, int],
+    limit: int = LEARN_FROM,
+) -> list[dict]:
+    """Up to `limit` strong members to call, preferring the same county, then similar size."""
+
+    def closeness(row: dict) -> tuple:
+        population = populations.get(row["organisation_id"])
+        if own_population and population:
+            size_gap = abs(math.log(population) - math.log(own_population))
+        else:
+            size_gap = math.inf
+        return (row["county_id"] != own_county_id, size_gap, row["name"])
+
+    candidates = [row for row in strong if row["organisation_id"] != own_id]
+    return sorted(candidates, key=closeness)[:limit]

@@ -1,0 +1,352 @@
+"""Plotly figure specs as plain data, built from selector output.
+
+The browser draws them with the vendored basic bundle; no plotly.graph_objects in the request
+path (building figure objects costs far more than these dicts and adds nothing here).
+"""
+
+from django.utils.translation import gettext as _
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; every line
+# also differs in dash or marker, so it reads in black-and-white print too.
+MEMBER = "#0072B2"
+OLDER = "#56B4E9"
+SEKOM = "#000000"
+COUNTY = "#E69F00"
+OWN_TARGET = "#009E73"
+NATIONAL_TARGET = "#CC79A7"
+# Status band tints, best first; the band's name is written on the chart as well.
+BAND_TINTS = ["#d5ecdd", "#e8f3dc", "#f7f1d3", "#fbe4cf", "#f5d5d5"]
+COMPARE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
+COMPARE_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]
+
+
+def _years(*series: list[dict]) -> list[int]:
+    years = {point["year"] for points in series for point in points}
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def _on_years(years: list[int], points: list[dict], key: str = "value") -> list:
+    """Values on a continuous range of years, None where a year is missing (a gap, not zero)."""
+    by_year = {point["year"]: point.get(key) for point in points}
+    return [by_year.get(year) for year in years]
+
+
+def _hover(unit: str) -> str:
+    return "%{x}: %{y} " + unit + "<extra>%{fullData.name}</extra>"
+
+
+def _band_shapes(bands: list[dict], low: float, high: float) -> tuple[list, list]:
+    shapes, notes = [], []
+    for position, band in enumerate(sorted(bands, key=lambda b: b["order"])):
+        y0 = band["lower"] if band["lower"] is not None else low
+        y1 = band["upper"] if band["upper"] is not None else high
+        if y1 <= low or y0 >= high:
+            continue
+        y0, y1 = max(y0, low), min(y1, high)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "yref": "y",
+                "x0": 0,
+                "x1": 1,
+                "y0": y0,
+                "y1": y1,
+                "fillcolor": BAND_TINTS[min(position, len(BAND_TINTS) - 1)],
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        notes.append(
+            {
+                "xref": "paper",
+                "yref": "y",
+                "x": 1,
+                "xanchor": "right",
+                "y": (y0 + y1) / 2,
+                "text": band["label"],
+                "showarrow": False,
+                "font": {"size": 10, "color": "#4d5750"},
+            }
+        )
+    return shapes, notes
+
+
+def _value_range(values: list[float | None]) -> tuple[float, float]:
+    present = [v for v in values if v is not None]
+    if not present:
+        return 0.0, 1.0
+    low, high = min(present), max(present)
+    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    return (0.0 if low >= 0 and low - pad < 0 else low - pad), high + pad
+
+
+def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
+    return {
+        "separators": ", ",
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 40},
+        "height": 320,
+        "xaxis": {
+            "tickformat": "d",
+            "range": [years[0] - 0.5, years[-1] + 0.5] if years else None,
+            "fixedrange": True,
+        },
+        "yaxis": {"title": {"text": unit}, "range": [low, high], "fixedrange": True},
+        "legend": {"orientation": "h", "y": -0.18},
+        "hovermode": "closest",
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+
+
+def member_figure(block: dict, *, member_name: str) -> dict:
+    """The member's series against its own past, with averages, targets and status bands."""
+    unit = block["unit"]
+    targets = block["targets"]
+    years = _years(block["series"], block["older_series"], block["averages"], targets)
+    data = []
+    if block["older_series"]:
+        older = block["continues"]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("%(code)s enligt tidigare definition (%(revision)s)")
+                % {"code": older["code"], "revision": older["revision"]},
+                "x": years,
+                "y": _on_years(years, block["older_series"]),
+                "connectgaps": False,
+                "line": {"color": OLDER, "dash": "dash", "width": 2},
+                "marker": {"symbol": "square", "size": 6},
+                "hovertemplate": _hover(unit),
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": member_name,
+            "x": years,
+            "y": _on_years(years, block["series"]),
+            "connectgaps": False,
+            "line": {"color": MEMBER, "width": 3},
+            "marker": {"size": 7},
+            "hovertemplate": _hover(unit),
+        }
+    )
+    preliminary = [p for p in block["series"] if p["preliminary"]]
+    if preliminary:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Preliminärt värde"),
+                "x": [p["year"] for p in preliminary],
+                "y": [p["value"] for p in preliminary],
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 14,
+                    "color": MEMBER,
+                    "line": {"width": 2},
+                },
+                "hovertemplate": _hover(unit),
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+            "x": years,
+            "y": _on_years(years, block["averages"], "sekom"),
+            "connectgaps": False,
+            "line": {"color": SEKOM, "dash": "dot", "width": 2},
+            "hovertemplate": _hover(unit),
+        }
+    )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Medel i länet"),
+            "x": years,
+            "y": _on_years(years, block["averages"], "county"),
+            "connectgaps": False,
+            "visible": "legendonly",  # the reader switches it on in the legend
+            "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
+            "hovertemplate": _hover(unit),
+        }
+    )
+    for national, name, colour, symbol in (
+        (False, _("Eget mål"), OWN_TARGET, "star"),
+        (True, _("Nationellt mål"), NATIONAL_TARGET, "diamond"),
+    ):
+        chosen = [t for t in targets if t["national"] is national]
+        if chosen:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": name,
+                    "x": [t["year"] for t in chosen],
+                    "y": [t["value"] for t in chosen],
+                    "marker": {"symbol": symbol, "size": 13, "color": colour},
+                    "hovertemplate": _hover(unit),
+                }
+            )
+    plotted = [v for trace in data for v in trace["y"]]
+    low, high = _value_range(plotted)
+    layout = _layout(unit, years, low, high)
+    shapes, notes = _band_shapes(block["bands"], low, high)
+    layout["shapes"], layout["annotations"] = shapes, notes
+    return {"data": data, "layout": layout}
+
+
+def averages_figure(indicator: dict, averages: list[dict]) -> dict:
+    """The SEKOM average over time, with the number of reporting members as bars."""
+    years = _years(averages)
+    unit = indicator["unit"]
+    values = _on_years(years, averages, "sekom")
+    low, high = _value_range(values)
+    layout = _layout(unit, years, low, high)
+    layout["yaxis2"] = {
+        "title": {"text": _("antal medlemmar")},
+        "overlaying": "y",
+        "side": "right",
+        "rangemode": "tozero",
+        "tickformat": "d",
+        "showgrid": False,
+        "fixedrange": True,
+    }
+    layout["margin"]["r"] = 56
+    shapes, notes = _band_shapes(indicator["bands"], low, high)
+    layout["shapes"], layout["annotations"] = shapes, notes
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": _("Antal medlemmar som rapporterat"),
+                "x": years,
+                "y": _on_years(years, averages, "sekom_n"),
+                "yaxis": "y2",
+                "marker": {"color": "#c9d3cc"},
+                "opacity": 0.45,
+                "hovertemplate": "%{x}: %{y}<extra>%{fullData.name}</extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+                "x": years,
+                "y": values,
+                "connectgaps": False,
+                "line": {"color": SEKOM, "width": 3},
+                "hovertemplate": _hover(unit),
+            },
+        ],
+        "layout": layout,
+    }
+
+
+def compare_figure(comparison: dict) -> dict:
+    """Up to five members' series on one indicator, with the SEKOM average."""
+    indicator = comparison["indicator"]
+    unit = indicator["unit"]
+    members = comparison["members"]
+    years = _years(comparison["averages"], *[m["series"] for m in members])
+    data = []
+    for position, member in enumerate(members):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": member["name"],
+                "x": years,
+                "y": _on_years(years, member["series"]),
+                "connectgaps": False,
+                "line": {
+                    "color": COMPARE_COLOURS[position % 5],
+                    "dash": COMPARE_DASHES[position % 5],
+                    "width": 3,
+                },
+                "hovertemplate": _hover(unit),
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+            "x": years,
+            "y": _on_years(years, comparison["averages"], "sekom"),
+            "connectgaps": False,
+            "line": {"color": SEKOM, "dash": "dot", "width": 2},
+            "hovertemplate": _hover(unit),
+        }
+    )
+    low, high = _value_range([v for trace in data for v in trace["y"]])
+    layout = _layout(unit, years, low, high)
+    layout["height"] = 420
+    shapes, notes = _band_shapes(indicator["bands"], low, high)
+    layout["shapes"], layout["annotations"] = shapes, notes
+    return {"data": data, "layout": layout}
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    if value is None:
+        return ""
+    from decimal import Decimal
+
+    from indicators.numbers import format_decimal
+
+    return format_decimal(Decimal(repr(value)), decimals)
+
+
+def member_table(block: dict, *, member_name: str) -> dict:
+    """The chart's data as a table (for screen readers, keyboard users and print)."""
+    decimals = block["decimals"]
+    years = _years(block["series"], block["older_series"], block["averages"])
+    own = {p["year"]: p for p in block["series"]}
+    older = {p["year"]: p for p in block["older_series"]}
+    averages = {a["year"]: a for a in block["averages"]}
+    columns = [member_name]
+    if older:
+        columns.append(_("Tidigare definition"))
+    columns += [_("SEKOM-medel"), _("Medel i länet")]
+    rows = []
+    for year in years:
+        point = own.get(year)
+        cells = [
+            (point["display"] + (" " + _("(prel.)") if point["preliminary"] else ""))
+            if point
+            else ""
+        ]
+        if older:
+            cells.append(older[year]["display"] if year in older else "")
+        average = averages.get(year, {})
+        cells += [_fmt(average.get("sekom"), decimals), _fmt(average.get("county"), decimals)]
+        rows.append((year, cells))
+    return {"columns": columns, "rows": rows}
+
+
+def compare_table(comparison: dict) -> dict:
+    decimals = comparison["indicator"]["decimals"]
+    members = comparison["members"]
+    years = _years(comparison["averages"], *[m["series"] for m in members])
+    by_member = [{p["year"]: p["display"] for p in m["series"]} for m in members]
+    averages = {a["year"]: a["sekom"] for a in comparison["averages"]}
+    rows = [
+        (
+            year,
+            [values.get(year, "") for values in by_member] + [_fmt(averages.get(year), decimals)],
+        )
+        for year in years
+    ]
+    return {"columns": [m["name"] for m in members] + [_("SEKOM-medel")], "rows": rows}
+
+
+def averages_table(indicator: dict, averages: list[dict]) -> dict:
+    rows = [
+        (a["year"], [_fmt(a["sekom"], indicator["decimals"]), str(a["sekom_n"])]) for a in averages
+    ]
+    return {"columns": [_("SEKOM-medel"), _("Antal medlemmar")], "rows": rows}

@@ -1,0 +1,218 @@
+"""The public pages on a small hand-made data set: averages, verdicts, examples, no ranks."""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator, Target
+from indicators.selectors import indicator_overview, member_trends
+from members.models import Membership, OrganisationAccess
+from tests.indicators.factories import IndicatorValueFactory
+from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waste():
+    return Indicator.objects.get(revision__is_current=True, code="GN.6a")
+
+
+@pytest.fixture
+def world(waste):
+    """Vaggeryd improves, Jönköping worsens, Eda has one value, Stockholm has left SEKOM."""
+    members = {}
+    for code in ("0665", "0680", "1730"):
+        members[code] = MembershipFactory(organisation=MunicipalityFactory(code=code)).organisation
+    stockholm = MunicipalityFactory(code="0180")
+    MembershipFactory(
+        organisation=stockholm,
+        status=Membership.Status.RESIGNED,
+        left_on=datetime.date(2019, 12, 31),
+    )
+    data = {
+        "0665": [(2020, "500"), (2022, "480"), (2025, "450")],
+        "0680": [(2020, "400"), (2025, "420")],
+        "1730": [(2025, "300")],
+    }
+    for code, points in data.items():
+        for year, value in points:
+            IndicatorValueFactory(
+                organisation=members[code],
+                indicator=waste,
+                year=year,
+                value=Decimal(value),
+                status="preliminary" if (code, year) == ("0665", 2025) else "final",
+                comment="Ny insamling av matavfall." if (code, year) == ("0665", 2025) else "",
+            )
+    for year, value in [(2020, "100"), (2025, "90")]:
+        IndicatorValueFactory(organisation=stockholm, indicator=waste, year=year, value=value)
+    Target.objects.create(organisation=members["0665"], indicator=waste, year=2030, value=400)
+    ContactPersonFactory(
+        membership=members["1730"].memberships.get(), name="Eva Ek", email="eva.ek@eda.se"
+    )
+    return members
+
+
+def _block(trends, code):
+    return next(block for block in trends["indicators"] if block["code"] == code)
+
+
+def test_sekom_and_county_averages_count_only_current_members(world):
+    block = _block(member_trends(code="0665"), "GN.6a")
+    by_year = {row["year"]: row for row in block["averages"]}
+    assert by_year[2020]["sekom"] == pytest.approx(450)  # Stockholm's 100 is left out
+    assert by_year[2020]["sekom_n"] == 2
+    assert by_year[2022]["sekom"] == pytest.approx(480)
+    assert by_year[2025]["sekom"] == pytest.approx(390)
+    assert by_year[2025]["county"] == pytest.approx(435)  # Vaggeryd and Jönköping (06)
+    assert by_year[2025]["county_n"] == 2
+
+
+def test_member_block_has_latest_baseline_verdict_and_comment(world):
+    block = _block(member_trends(code="0665"), "GN.6a")
+    assert (block["latest"]["display"], block["latest"]["year"]) == ("450", 2025)
+    assert block["latest"]["preliminary"] is True
+    assert (block["baseline"]["display"], block["baseline"]["year"]) == ("500", 2020)
+    assert block["verdict"]["text"] == "Utvecklingen går åt rätt håll sedan 2020"
+    assert block["comment"] == "Ny insamling av matavfall."
+    worse = _block(member_trends(code="0680"), "GN.6a")
+    assert worse["verdict"]["text"] == "Utvecklingen går åt fel håll sedan 2020"
+
+
+def test_learn_from_prefers_the_same_county(world):
+    block = _block(member_trends(code="0665"), "GN.6a")
+    assert [row["name"] for row in block["learn_from"]] == ["Jönköping", "Eda"]
+
+
+def test_member_chart_has_gaps_preliminary_marks_targets_and_bands(client, world):
+    response = client.get(reverse("member_detail", args=["0665"]))
+    html = response.content.decode()
+    spec = json.loads(
+        re.search(
+            r'<script id="chart-GN-6a-data" type="application/json">(.*?)</script>', html
+        ).group(1)
+    )
+    member = next(trace for trace in spec["data"] if trace["name"] == "Vaggeryd")
+    assert member["x"] == list(range(2020, 2031))
+    assert member["y"][:6] == [500.0, None, 480.0, None, None, 450.0]  # gaps, never zeros
+    assert member["connectgaps"] is False
+    names = [trace["name"] for trace in spec["data"]]
+    assert "Preliminärt värde" in names
+    assert "SEKOM-medel (medlemmar som rapporterat året)" in names
+    county = next(trace for trace in spec["data"] if trace["name"] == "Medel i länet")
+    assert county["visible"] == "legendonly"
+    own_target = next(trace for trace in spec["data"] if trace["name"] == "Eget mål")
+    assert (own_target["x"], own_target["y"]) == ([2030], [400.0])
+    # Values span about 380-510 kg: the bands 370-450 and 450-560 show; < 370 and > 560 do not.
+    assert [note["text"] for note in spec["layout"]["annotations"]] == ["Bra", "Mindre bra"]
+    assert [(s["y0"], s["y1"]) for s in spec["layout"]["shapes"]][0][1] == 450
+    assert "Utvecklingen går åt rätt håll sedan 2020" in html
+    assert "Visa som tabell" in html
+
+
+def test_older_definition_fills_years_the_current_one_lacks(client, world, waste):
+    old_waste = waste.continues
+    IndicatorValueFactory(organisation=world["0665"], indicator=old_waste, year=2010, value=610)
+    block = _block(member_trends(code="0665"), "GN.6a")
+    assert [(p["year"], p["display"]) for p in block["older_series"]] == [(2010, "610")]
+    html = client.get(reverse("member_detail", args=["0665"])).content.decode()
+    assert "GN.7 enligt tidigare definition (2012)" in html
+
+
+def test_indicator_page_strong_examples_and_improvers(world):
+    overview = indicator_overview(code="GN.6a")
+    assert [row["name"] for row in overview["strong"]] == ["Eda", "Jönköping", "Vaggeryd"]
+    assert [(row["name"], row["earlier"]["year"]) for row in overview["improvers"]] == [
+        ("Vaggeryd", 2020)
+    ]
+    assert [row["name"] for row in overview["table"]] == ["Eda", "Jönköping", "Vaggeryd"]
+    assert [a["sekom_n"] for a in overview["averages"]] == [2, 1, 3]
+    only_06 = indicator_overview(code="GN.6a", county="06")
+    assert [row["name"] for row in only_06["table"]] == ["Jönköping", "Vaggeryd"]
+
+
+def test_contacts_of_strong_examples_only_for_logged_in_member_users(
+    client, world, django_user_model
+):
+    url = reverse("indicator_detail", args=["GN.6a"])
+    assert "Eva Ek" not in client.get(url).content.decode()
+    reader = django_user_model.objects.create_user("politiker", password="x")
+    client.force_login(reader)
+    assert "Eva Ek" not in client.get(url).content.decode()  # logged in, but no member's user
+    OrganisationAccess.objects.create(user=reader, organisation=world["0665"], level="reader")
+    html = client.get(url).content.decode()
+    assert "Eva Ek" in html
+    assert "eva.ek@eda.se" in html
+
+
+def test_no_page_shows_a_rank(client, world):
+    pages = [
+        reverse("home"),
+        reverse("member_detail", args=["0665"]),
+        reverse("indicator_detail", args=["GN.6a"]),
+        reverse("compare") + "?nyckeltal=GN.6a&medlem=0665&medlem=0680&medlem=1730",
+    ]
+    for url in pages:
+        text = re.sub(r"<script.*?</script>", "", client.get(url).content.decode(), flags=re.S)
+        lowered = text.lower()
+        for word in ("rank", "placering", "topplista", "sämst", "bäst i", "plats "):
+            assert word not in lowered, (url, word)
+        assert "<ol" not in lowered, url
+
+
+def test_earlier_revision_has_its_own_page(client, world):
+    response = client.get(reverse("indicator_revision_detail", args=["2012", "GN.7"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "GN.7 Mängd hushållsavfall" in html
+    assert "inte den gällande" in html
+    assert client.get(reverse("indicator_detail", args=["GN.99"])).status_code == 404
+
+
+def test_compare_keeps_the_selection_in_the_url(client, world):
+    url = reverse("compare") + "?nyckeltal=GN.6a&medlem=0665&medlem=0680&medlem=1730"
+    html = client.get(url).content.decode()
+    spec = json.loads(
+        re.search(
+            r'<script id="compare-chart-data" type="application/json">(.*?)</script>', html
+        ).group(1)
+    )
+    assert [trace["name"] for trace in spec["data"]] == [
+        "Vaggeryd", "Jönköping", "Eda", "SEKOM-medel (medlemmar som rapporterat året)",
+    ]  # fmt: skip
+    assert '<option value="0680" selected>' in html
+    assert client.get(reverse("compare") + "?nyckeltal=XX").status_code == 404
+
+
+def test_home_shows_each_figure_with_the_latest_average_and_direction(client, world):
+    html = client.get(reverse("home")).content.decode()
+    assert "GN.6a</span> Mängd hushållsavfall" in html
+    assert "390" in html and "(2025)" in html  # the 2025 average, down from 480 in 2022
+    assert "sedan 2022" in html
+    assert "rätt håll" in html
+    assert 'Jönköpings län <span class="count">(2)</span>' in html
+
+
+def test_search_goes_straight_to_a_single_match_and_lists_several(client, world):
+    response = client.get(reverse("search"), {"q": "vagg"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("member_detail", args=["0665"])
+    response = client.get(reverse("search"), {"q": "ö"})  # Jönköping only; Stockholm has left
+    assert response["Location"] == reverse("member_detail", args=["0680"])
+    MembershipFactory(organisation=MunicipalityFactory(code="0662"))  # Gislaved
+    many = client.get(reverse("search"), {"q": "a"})
+    assert many.status_code == 200
+    assert "Gislaved" in many.content.decode() and "Eda" in many.content.decode()
+
+
+def test_pages_use_only_the_sites_own_scripts_and_the_basic_plotly_bundle(client, world):
+    html = client.get(reverse("member_detail", args=["0665"])).content.decode()
+    sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert sources == ["/static/vendor/plotly/plotly-basic.min.js", "/static/js/charts.js"]
+    assert "<script>" not in html  # no inline scripts: chart data travels in json_script
+    assert "onclick" not in html and "style=" not in html

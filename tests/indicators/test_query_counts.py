@@ -1,0 +1,67 @@
+"""Each public page runs a fixed number of queries whatever the data size."""
+
+import random
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import IndicatorValue, Target
+from indicators.selectors import current_indicators
+from members.models import Membership, Municipality, Population
+
+pytestmark = pytest.mark.django_db
+
+YEARS = range(1995, 2025)  # 30 years
+
+
+@pytest.fixture
+def full_size():
+    """All 290 municipalities as members, every current indicator, 30 years."""
+    rng = random.Random(7)
+    municipalities = list(Municipality.objects.municipalities())
+    Membership.objects.bulk_create(
+        Membership(organisation=m, status="active", applied_on="2000-01-01", joined_on="2000-03-01")
+        for m in municipalities
+    )
+    Population.objects.bulk_create(
+        Population(municipality=m, year=year, inhabitants=rng.randint(3000, 900000))
+        for m in municipalities
+        for year in YEARS
+    )
+    indicators = current_indicators()
+    IndicatorValue.objects.bulk_create(
+        (
+            IndicatorValue(
+                organisation=m,
+                indicator=indicator,
+                year=year,
+                value=Decimal(rng.randint(0, 9000)) / 100,
+            )
+            for m in municipalities
+            for indicator in indicators
+            for year in YEARS
+        ),
+        batch_size=5000,
+    )
+    Target.objects.bulk_create(
+        Target(organisation=m, indicator=indicators[0], year=2030, value=1) for m in municipalities
+    )
+    assert IndicatorValue.objects.count() == 290 * len(indicators) * 30
+
+
+def test_every_public_page_stays_within_eight_queries(
+    client, full_size, django_assert_max_num_queries
+):
+    pages = [
+        reverse("home"),
+        reverse("member_detail", args=["0665"]),
+        reverse("indicator_detail", args=["GN.6a"]),
+        reverse("indicator_revision_detail", args=["2012", "GN.7"]),
+        reverse("compare") + "?nyckeltal=GN.7&medlem=0665&medlem=0680&medlem=0180",
+        reverse("search") + "?q=a",
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(8):
+            response = client.get(url)
+        assert response.status_code == 200, url
