@@ -1,6 +1,6 @@
-from members.models import DemoDataset
+from members.selectors import site_state
 
 
 def site(request) -> dict:
-    # One cheap query per page: the banner must never be missing on demo data.
-    return {"showing_demo_data": DemoDataset.objects.exists()}
+    # Read once per request and shared with the page cache: the banner is never missing.
+    return {"showing_demo_data": site_state(request).demo is not None}

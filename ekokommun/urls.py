@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from ekokommun.views import healthz
+from ekokommun.views import healthz, language_switch
 
 admin.site.site_header = "Sveriges Ekokommuner – kansliet"
 admin.site.site_title = "Ekokommun"
@@ -10,7 +10,7 @@ admin.site.index_title = "Register och nyckeltal"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("sprak/<str:code>/", language_switch, name="language_switch"),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),

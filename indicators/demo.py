@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from indicators.models import Indicator, IndicatorValue, Revision, Target
-from members.models import ContactPerson, DemoDataset, Membership, Municipality, Population
+from members.models import ContactPerson, Membership, Municipality, Population
+from members.selectors import site_state
+from members.services import site_demo_set
 
 FIRST_NAMES = [
     "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per",
@@ -235,7 +237,7 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                 )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
-    DemoDataset.objects.create(parameters=params.as_dict())
+    site_demo_set(parameters=params.as_dict())
 
     user_model = get_user_model()
     if not user_model.objects.filter(username="admin").exists():
@@ -251,8 +253,7 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
 
 
 def demo_data_present() -> dict | None:
-    marker = DemoDataset.objects.order_by("-created_at").first()
-    return marker.parameters if marker else None
+    return site_state().demo
 
 
 @transaction.atomic
@@ -264,4 +265,4 @@ def demo_reset() -> None:
     ContactPerson.objects.all().delete()
     Membership.objects.all().delete()
     Population.objects.all().delete()
-    DemoDataset.objects.all().delete()
+    site_demo_set(parameters=None)

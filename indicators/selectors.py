@@ -13,6 +13,7 @@ from django.http import Http404
 from indicators import analysis
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.numbers import decimal_places, format_decimal
+from members.cache import versioned
 from members.models import ContactPerson, County, Membership, Municipality, Population
 
 ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
@@ -107,12 +108,21 @@ def _display(value: float | None, indicator: dict) -> str:
 
 
 def yearly_averages(
-    *, indicator_ids: list[int], county_id: int | None = None
+    *, indicator_ids: list[int], county_id: int | None = None, data_version: int | None = None
 ) -> dict[int, dict[int, dict]]:
     """{indicator id: {year: {sekom, sekom_n, county, county_n}}} over current members (1 query).
 
     The SEKOM average of a year is the mean over the active members that reported that year.
     """
+    return versioned(
+        "averages",
+        version=data_version,
+        parts=(county_id, *sorted(indicator_ids)),
+        compute=lambda: _yearly_averages(indicator_ids=indicator_ids, county_id=county_id),
+    )
+
+
+def _yearly_averages(*, indicator_ids: list[int], county_id: int | None) -> dict:
     aggregates = {"sekom": Avg("value"), "sekom_n": Count("id")}
     if county_id is not None:
         in_county = Q(organisation__county_id=county_id)
@@ -126,9 +136,9 @@ def yearly_averages(
         .annotate(**aggregates)
         .order_by()
     )
-    result: dict[int, dict[int, dict]] = defaultdict(dict)
+    result: dict[int, dict[int, dict]] = {}
     for row in rows:
-        result[row["indicator_id"]][row["year"]] = {
+        result.setdefault(row["indicator_id"], {})[row["year"]] = {
             "sekom": _number(row["sekom"]),
             "sekom_n": row["sekom_n"],
             "county": _number(row.get("county")),
@@ -182,7 +192,7 @@ def _value_row(row: dict) -> dict:
     }
 
 
-def member_trends(*, code: str) -> dict:
+def member_trends(*, code: str, data_version: int | None = None) -> dict:
     """Everything the member page shows, for every current indicator (at most 8 queries).
 
     Per indicator: the member's series (with preliminary marks and the older definition's years
@@ -218,7 +228,9 @@ def member_trends(*, code: str) -> dict:
         organisation=organisation, indicator_id__in=ids + older_ids
     ).order_by("year"):
         own_values[value.indicator_id].append(value)
-    averages = yearly_averages(indicator_ids=ids, county_id=organisation.county_id)
+    averages = yearly_averages(
+        indicator_ids=ids, county_id=organisation.county_id, data_version=data_version
+    )
     targets: dict[int, list[dict]] = defaultdict(list)
     for target in Target.objects.filter(
         Q(organisation=organisation) | Q(organisation__isnull=True), indicator_id__in=ids
@@ -232,8 +244,12 @@ def member_trends(*, code: str) -> dict:
             }
         )
     # The averages already tell the newest year of each indicator: no extra query for "recent".
-    latest_values = _recent_latest_values(
-        newest_years={ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    latest_values = versioned(
+        "recent-latest",
+        version=data_version,
+        parts=tuple(sorted(newest_years.items())),
+        compute=lambda: _recent_latest_values(newest_years=newest_years),
     )
 
     blocks = []
@@ -312,14 +328,20 @@ def member_trends(*, code: str) -> dict:
 
 
 def indicator_overview(
-    *, code: str, revision: str | None = None, county: str | None = None
+    *,
+    code: str,
+    revision: str | None = None,
+    county: str | None = None,
+    data_version: int | None = None,
 ) -> dict:
     """The indicator page: description, averages over time, strong examples, improvers and
     every active member's latest value, alphabetical (no rank). Fixed number of queries.
     """
     indicator = indicator_detail_object(code=code, revision=revision)
     summary = indicator_summary(indicator)
-    per_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
+    per_year = yearly_averages(indicator_ids=[indicator.pk], data_version=data_version).get(
+        indicator.pk, {}
+    )
     rows = [
         _value_row(row) | {"preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY}
         for row in IndicatorValue.objects.filter(ACTIVE, indicator=indicator)
@@ -383,10 +405,10 @@ def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def home_overview() -> list[dict]:
+def home_overview(*, data_version: int | None = None) -> list[dict]:
     """Each current indicator with the SEKOM average's latest value, year and direction."""
     indicators = current_indicators()
-    averages = yearly_averages(indicator_ids=[i.pk for i in indicators])
+    averages = yearly_averages(indicator_ids=[i.pk for i in indicators], data_version=data_version)
     result = []
     for indicator in indicators:
         summary = indicator_summary(indicator)
@@ -400,7 +422,9 @@ def home_overview() -> list[dict]:
     return result
 
 
-def compare_series(*, indicator: Indicator, codes: list[str]) -> dict:
+def compare_series(
+    *, indicator: Indicator, codes: list[str], data_version: int | None = None
+) -> dict:
     """One indicator's series for up to five members, with the SEKOM average."""
     summary = indicator_summary(indicator)
     organisations = list(
@@ -420,7 +444,9 @@ def compare_series(*, indicator: Indicator, codes: list[str]) -> dict:
                 "preliminary": value.status == IndicatorValue.Status.PRELIMINARY,
             }
         )
-    per_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
+    per_year = yearly_averages(indicator_ids=[indicator.pk], data_version=data_version).get(
+        indicator.pk, {}
+    )
     return {
         "indicator": summary,
         "members": [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.validation import value_errors
+from members.services import site_data_changed
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -205,4 +206,6 @@ def values_upsert(
                 batch_size=batch_size,
             )
     result.created, result.updated = len(created), len(updated)
+    if created or updated:
+        site_data_changed()
     return result

@@ -4,12 +4,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from indicators import charts, selectors
-from members.selectors import member_search, members_by_county, user_sees_contacts
+from members.cache import public_page
+from members.selectors import member_search, members_by_county, site_state, user_sees_contacts
 
 MAX_COMPARED = 5
 
 
+def _version(request) -> int:
+    return site_state(request).data_version
+
+
 @require_GET
+@public_page
 def home(request):
     groups = members_by_county()
     return render(
@@ -18,7 +24,7 @@ def home(request):
         {
             "groups": groups,
             "member_count": sum(len(group["members"]) for group in groups),
-            "figures": selectors.home_overview(),
+            "figures": selectors.home_overview(data_version=_version(request)),
         },
     )
 
@@ -35,8 +41,9 @@ def search(request):
 
 
 @require_GET
+@public_page
 def member_detail(request, code: str):
-    trends = selectors.member_trends(code=code)
+    trends = selectors.member_trends(code=code, data_version=_version(request))
     name = trends["organisation"]["name"]
     for block in trends["indicators"]:
         block["figure"] = charts.member_figure(block, member_name=name)
@@ -47,9 +54,12 @@ def member_detail(request, code: str):
 
 
 @require_GET
+@public_page
 def indicator_detail(request, code: str, revision: str | None = None):
     county = request.GET.get("lan") or None
-    overview = selectors.indicator_overview(code=code, revision=revision, county=county)
+    overview = selectors.indicator_overview(
+        code=code, revision=revision, county=county, data_version=_version(request)
+    )
     contacts = {}
     if user_sees_contacts(request.user):
         ids = [row["organisation_id"] for row in overview["strong"] + overview["improvers"]]
@@ -63,6 +73,7 @@ def indicator_detail(request, code: str, revision: str | None = None):
 
 
 @require_GET
+@public_page
 def compare(request):
     indicators = selectors.current_indicators()
     chosen_indicator = request.GET.get("nyckeltal") or (indicators[0].code if indicators else "")
@@ -78,7 +89,9 @@ def compare(request):
         "too_many": len([c for c in request.GET.getlist("medlem") if c]) > MAX_COMPARED,
     }
     if codes and indicator:
-        comparison = selectors.compare_series(indicator=indicator, codes=codes)
+        comparison = selectors.compare_series(
+            indicator=indicator, codes=codes, data_version=_version(request)
+        )
         context["comparison"] = comparison
         context["figure"] = charts.compare_figure(comparison)
         context["table"] = charts.compare_table(comparison)

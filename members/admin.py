@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from members.models import (
     ContactPerson,
     County,
-    DemoDataset,
     Membership,
     Municipality,
     OrganisationAccess,
@@ -116,12 +115,6 @@ class PopulationAdmin(admin.ModelAdmin):
     search_fields = ["municipality__code", "municipality__name"]
     list_select_related = ["municipality"]
     autocomplete_fields = ["municipality"]
-
-
-@admin.register(DemoDataset)
-class DemoDatasetAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "parameters"]
-    readonly_fields = ["created_at", "parameters"]
 
 
 @admin.register(OrganisationAccess)

@@ -305,15 +305,25 @@ class OrganisationAccess(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_level_display()})"
 
 
-class DemoDataset(models.Model):
-    """Present when the database holds generated demo data, so every page can say so."""
+class SiteState(models.Model):
+    """The one row every public page reads first (one query, like /healthz).
 
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    parameters = models.JSONField(_("parametrar"), default=dict)
+    `data_version` grows whenever anything the public pages show changes, so cached page data
+    keyed by it is never stale, whichever process or machine cached it. `demo` holds the demo
+    data's parameters while the database holds generated demo data.
+    """
+
+    SINGLETON_ID = 1
+
+    data_version = models.PositiveBigIntegerField(_("dataversion"), default=0)
+    demo = models.JSONField(_("demodata"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("demodata")
-        verbose_name_plural = _("demodata")
+        verbose_name = _("webbplatsens läge")
+        verbose_name_plural = _("webbplatsens läge")
+        constraints = [
+            models.CheckConstraint(name="site_state_single_row", condition=Q(id=1)),
+        ]
 
     def __str__(self) -> str:
-        return f"Demodata {self.parameters}"
+        return f"Dataversion {self.data_version}"

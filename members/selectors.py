@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from members.models import County, Membership, Municipality
+from members.models import County, Membership, Municipality, SiteState
 
 
 def members_by_county() -> list[dict]:
@@ -68,3 +68,15 @@ def member_search(*, query: str) -> list[dict]:
     ]
     rows.sort(key=lambda row: (not row["name"].lower().startswith(query.lower()), row["name"]))
     return rows
+
+
+def site_state(request=None) -> SiteState:
+    """The site's data version and demo flag, read once per request (one query)."""
+    if request is not None and hasattr(request, "_site_state"):
+        return request._site_state
+    state = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).first() or SiteState(
+        pk=SiteState.SINGLETON_ID
+    )
+    if request is not None:
+        request._site_state = state
+    return state

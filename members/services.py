@@ -4,8 +4,9 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
-from members.models import County, Municipality
+from members.models import County, Municipality, SiteState
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -48,3 +49,23 @@ def reference_data_load(*, fixtures_dir: Path) -> dict[str, int]:
         )
         regions += 1
     return {"counties": len(counties), "municipalities": municipalities, "regions": regions}
+
+
+def site_data_changed() -> None:
+    """Mark the public data as changed: every cached page and figure is rebuilt on next view.
+
+    Called by every write that changes what public pages show, inside its transaction: other
+    processes see the new version exactly when they can see the new data (at commit), and a
+    rolled-back write leaves the version as it was. The row lock this takes also orders
+    concurrent writers, which is cheap at this association's scale.
+    """
+    updated = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).update(
+        data_version=F("data_version") + 1
+    )
+    if not updated:
+        SiteState.objects.get_or_create(pk=SiteState.SINGLETON_ID, defaults={"data_version": 1})
+
+
+def site_demo_set(*, parameters: dict | None) -> None:
+    SiteState.objects.update_or_create(pk=SiteState.SINGLETON_ID, defaults={"demo": parameters})
+    site_data_changed()

@@ -1,0 +1,173 @@
+"""Load run: the production set-up on PostgreSQL with full-size data, 32 connections.
+
+Prepares a separate database (ekokommun_load) with 290 members, every indicator and 30 years of
+values, starts gunicorn with workers sized to the machine, then drives each endpoint with wrk
+(32 connections, loopback only) for the same time and prints requests per second, p50/p95/p99
+latency and errors, and each page's throughput as a ratio of /healthz measured in the same run
+(the figure to quote: these machines are noisy). Exits non-zero on any error.
+
+    .venv/bin/python bench/load.py [--seconds 15] [--connections 32]
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+DATABASE = "ekokommun_load"
+ENDPOINTS = [
+    ("/healthz", "/healthz"),
+    ("member page", "/kommun/0665/"),
+    ("indicator page", "/nyckeltal/GN.6a/"),
+    ("API query", "/api/v1/values?indicator=GN.6a&county=06&year_from=2015"),
+]
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %f %f %f %f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status, summary.duration / 1e6,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
+end
+"""
+
+
+def production_env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "SECRET_KEY": "load-" + "s" * 45,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "ekokommun-load-static"),
+    }
+
+
+def prepare(env: dict) -> None:
+    # A fresh database each run: the same deterministic data, nothing left from earlier runs.
+    for tool in ("dropdb", "createdb"):
+        extra = ["--if-exists"] if tool == "dropdb" else []
+        subprocess.run([tool, "-h", "127.0.0.1", "-U", "postgres", *extra, DATABASE], check=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "-v0"],
+        ["load_reference_data", "-v0"],
+        ["seed_demo", "-v0", "--members", "290", "--years", "1995-2024"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True)
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the site did not come up at {url}")
+
+
+def run_wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    requests, socket_errors, status_errors, duration, p50, p95, p99 = line.split()[1:]
+    return {
+        "rps": int(requests) / float(duration),
+        "errors": int(socket_errors) + int(status_errors),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15, help="per endpoint")
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    env = production_env()
+    prepare(env)
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "ekokommun.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    results = []
+    try:
+        wait_until_up(base + "/healthz")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(REPORT_LUA)
+        script = Path(handle.name)
+        for _, path in ENDPOINTS:  # warm every worker's caches and connections first
+            run_wrk(base + path, 2, args.connections, script)
+        for name, path in ENDPOINTS:
+            results.append(
+                (name, path, run_wrk(base + path, args.seconds, args.connections, script))
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+    baseline = results[0][2]["rps"]
+    print(
+        f"Load run: {args.connections} connections, {args.seconds} s per endpoint, "
+        f"gunicorn with {workers} workers, PostgreSQL, 290 members x 30 years"
+    )
+    print(
+        f"{'endpoint':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+        f"{'vs /healthz':>11}"
+    )
+    for name, _path, r in results:
+        print(
+            f"{name:<16} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
+            f"{r['errors']:7d} {r['rps'] / baseline:11.2f}"
+        )
+    total_errors = sum(r["errors"] for _, _, r in results)
+    print(f"errors in all: {total_errors}")
+    return 1 if total_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
