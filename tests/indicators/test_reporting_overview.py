@@ -217,3 +217,15 @@ def test_staff_choose_any_organisation_on_the_landing_page(staff_client, members
     (umea,) = response.context["organisations"]
     assert umea["code"] == "2480" and umea["can_write"]
     assert next(y for y in umea["years"] if y["year"] == YEAR)["missing"] == 3
+
+
+def test_the_landing_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    vaggeryd = MunicipalityFactory(code="0665")
+    reporter = OrganisationAccessFactory(organisation=vaggeryd).user
+    OrganisationAccessFactory(user=reporter, organisation=MunicipalityFactory(code="0680"))
+    for year in range(2000, 2024):
+        fill(vaggeryd, OWN[:3], year=year)
+    client.force_login(reporter)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reporting_landing"))
+    assert len(response.context["organisations"]) == 2
