@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
 
 admin.site.site_header = "Sveriges Ekokommuner – kansliet"
@@ -11,6 +13,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sprak/<str:code>/", language_switch, name="language_switch"),
+    path(
+        "konto/login/",
+        LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        name="login",
+    ),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
-from indicators.services import ValueInput, values_upsert
+from indicators.services import ValueInput, value_delete, values_upsert
 from members.admin import MunicipalityAdmin
 from members.models import Municipality
 
@@ -59,8 +59,18 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + ["organisation", "indicator", "year"] if obj else readonly
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Saving from an earlier version restores it; the history says so.
+        request.restoring_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         # The admin writes through the same service as every other path, so history is kept.
+        reason = (
+            _("Återställt från en tidigare version")
+            if getattr(request, "restoring_version", False)
+            else _("Ändrat i administrationen")
+        )
         result = values_upsert(
             rows=[
                 ValueInput(
@@ -76,9 +86,17 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
                 )
             ],
             user=request.user,
-            change_reason="Ändrat i administrationen",
+            change_reason=str(reason),
         )
         obj.pk = result.values[0].pk
+
+    def delete_model(self, request, obj):
+        # Staff only (the service checks); the deletion stays in the history with its author.
+        value_delete(value=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for value in queryset:
+            value_delete(value=value, user=request.user)
 
 
 @admin.register(Target)

@@ -5,12 +5,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
-from indicators.validation import value_errors
+from indicators.selectors import can_write
+from indicators.validation import value_errors, year_error
+from members.models import Municipality
 from members.services import site_data_changed
 
 
@@ -209,3 +215,73 @@ def values_upsert(
     if created or updated:
         site_data_changed()
     return result
+
+
+# --- Reporting -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def values_save_year(
+    *, user, organisation: Municipality, year: int, rows: list[ValueInput]
+) -> UpsertResult:
+    """Save one member's reporting page for one year, all or nothing.
+
+    Only a user who may write the organisation's figures gets here (PermissionDenied
+    otherwise), and only figures the member reports itself, for that member and that year.
+    """
+    if not can_write(user=user, organisation=organisation):
+        raise PermissionDenied(_("Du får inte ändra den här organisationens värden."))
+    problem = year_error(year)
+    if problem:
+        raise ValidationError(problem)
+    for row in rows:
+        if row.organisation_id != organisation.pk or row.year != year:
+            raise PermissionDenied(_("Ett värde hör inte till den här sidan."))
+        if row.indicator.reported_by != Indicator.ReportedBy.MEMBER:
+            raise PermissionDenied(
+                _("%(code)s hämtas av kansliet och kan inte ändras här.")
+                % {"code": row.indicator.code}
+            )
+    return values_upsert(rows=rows, user=user, change_reason=_("Rapporterat i formuläret"))
+
+
+@transaction.atomic
+def value_delete(*, value: IndicatorValue, user) -> None:
+    """Delete a value: staff only. The history keeps it, with who deleted it."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
+    value._history_user = user
+    value.delete()
+
+
+def reminders_send(*, reminders: list[dict], year: int) -> int:
+    """E-mail each member's reporters the figures still missing for `year`; the count sent.
+
+    One message per member, to all its recipients, so they see who else was asked.
+    """
+    messages = []
+    for reminder in reminders:
+        addresses = [r["email"] for r in reminder["recipients"] if r["email"]]
+        if not addresses:
+            continue
+        body = render_to_string(
+            "indicators/reporting/reminder_email.txt",
+            {
+                "reminder": reminder,
+                "year": year,
+                "url": f"{settings.SITE_URL}{reverse('reporting_year', args=[year])}"
+                f"?org={reminder['code']}",
+            },
+        )
+        messages.append(
+            EmailMessage(
+                subject=_("Gröna nyckeltal %(year)s: %(count)s värden saknas för %(name)s")
+                % {"year": year, "count": len(reminder["missing"]), "name": reminder["name"]},
+                body=body,
+                to=addresses,
+            )
+        )
+    if messages:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return len(messages)

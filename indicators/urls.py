@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import views, views_reporting
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,18 @@ urlpatterns = [
         name="indicator_revision_detail",
     ),
     path("jamfor/", views.compare, name="compare"),
+    # Reporting (see indicators/views_reporting.py for the URL design).
+    path("rapportera/", views_reporting.landing, name="reporting_landing"),
+    path("rapportera/<int:year>/", views_reporting.report_year, name="reporting_year"),
+    path(
+        "rapportera/<int:year>/historik/<int:indicator_id>/",
+        views_reporting.value_history,
+        name="reporting_history",
+    ),
+    path("rapportera/oversikt/<int:year>/", views_reporting.overview, name="reporting_overview"),
+    path(
+        "rapportera/oversikt/<int:year>/csv/",
+        views_reporting.overview_csv,
+        name="reporting_overview_csv",
+    ),
 ]

@@ -31,3 +31,10 @@ def reference_data(db):
 
     if not Revision.objects.exists():
         call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _login_lockout_off(settings):
+    # django-axes needs the request, which client.login() does not pass; the tests of the
+    # lockout itself turn it back on.
+    settings.AXES_ENABLED = False

@@ -2,7 +2,14 @@ import datetime
 
 import factory
 
-from members.models import ContactPerson, County, Membership, Municipality, Population
+from members.models import (
+    ContactPerson,
+    County,
+    Membership,
+    Municipality,
+    OrganisationAccess,
+    Population,
+)
 
 
 class CountyFactory(factory.django.DjangoModelFactory):
@@ -58,3 +65,22 @@ class PopulationFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     year = 2024
     inhabitants = 14000
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.se")
+    password = factory.django.Password("hemligt-lösenord-1")
+
+
+class OrganisationAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationAccess
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(MunicipalityFactory)
+    level = OrganisationAccess.Level.REPORTER

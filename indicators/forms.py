@@ -1,0 +1,309 @@
+"""The reporting form: one member's values for one year, parsed and checked field by field.
+
+Numbers are read by `indicators.numbers.parse_decimal` and checked by
+`indicators.validation.value_errors`, the same rules every other write path uses; the form only
+puts each message beside its field. Saving is `services.values_save_year`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators.models import Indicator, IndicatorValue
+from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
+from indicators.services import ValueInput
+from indicators.validation import value_errors
+
+# A move larger than this from last year is saved only once the reporter confirms it.
+LARGE_CHANGE = Decimal("0.5")
+# What the columns can hold (IndicatorValue: 14 digits with 4 decimals, inputs 18 with 4).
+VALUE_LIMIT = Decimal(10) ** 10
+INPUT_LIMIT = Decimal(10) ** 14
+INPUT_DECIMALS = 4
+
+
+def input_text(value: Decimal | None, decimals: int | None = None) -> str:
+    """A stored number as a Swedish reporter would type it: decimal comma, no grouping."""
+    if value is None:
+        return ""
+    if decimals is None:
+        decimals = decimal_places(value)
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+class ValueRowForm(forms.Form):
+    """One indicator's row on the reporting page."""
+
+    value = forms.CharField(
+        label=gettext_lazy("Värde"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 12}),
+    )
+    numerator = forms.CharField(
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
+    )
+    denominator = forms.CharField(
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=IndicatorValue.Status.choices)
+    source_note = forms.CharField(label=gettext_lazy("Källa"), required=False, max_length=300)
+    comment = forms.CharField(
+        label=gettext_lazy("Kommentar"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Ja, värdet stämmer"),
+        required=False,
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        indicator: Indicator,
+        year: int,
+        current: IndicatorValue | None,
+        previous: IndicatorValue | None,
+    ):
+        self.indicator = indicator
+        self.year = year
+        self.current = current
+        self.previous = previous
+        self.label = f"{indicator.code} {indicator.name}"
+        self.warning = ""
+        initial = {"status": IndicatorValue.Status.FINAL}
+        if current is not None:
+            initial = {
+                "value": input_text(current.value, indicator.decimals),
+                "numerator": input_text(current.numerator),
+                "denominator": input_text(current.denominator),
+                "status": current.status,
+                "source_note": current.source_note,
+                "comment": current.comment,
+            }
+        super().__init__(data, prefix=f"n{indicator.pk}", initial=initial)
+        if indicator.has_inputs:
+            self.fields["numerator"].label = indicator.numerator_label
+            self.fields["denominator"].label = indicator.denominator_label
+        else:
+            del self.fields["numerator"]
+            del self.fields["denominator"]
+        # What is stored now, so the page can mark fields changed since (static/js/reporting.js).
+        for name, field in self.fields.items():
+            if name != "confirm":
+                field.widget.attrs["data-saved"] = initial.get(name, "")
+        self.fields["value"].widget.attrs["aria-describedby"] = f"{self.prefix}-help"
+
+    # -- parsing ---------------------------------------------------------------------------
+
+    def _number(self, name: str, *, limit: Decimal, decimals: int | None = None):
+        text = self.cleaned_data.get(name, "")
+        try:
+            number = parse_decimal(text)
+        except NumberFormatError as exc:
+            self.add_error(name, f"{self.label}: {exc}")
+            return None
+        if number is None:
+            return None
+        if abs(number) >= limit:
+            self.add_error(
+                name, _("%(label)s: talet är för stort för att sparas.") % {"label": self.label}
+            )
+            return None
+        if decimals is not None and decimal_places(number) > decimals:
+            self.add_error(
+                name,
+                _("%(label)s: ange högst %(decimals)s decimaler.")
+                % {"label": self.label, "decimals": decimals},
+            )
+            return None
+        return number
+
+    def clean(self):
+        data = super().clean()
+        indicator = self.indicator
+        value = self._number("value", limit=VALUE_LIMIT)
+        numerator = denominator = None
+        if indicator.has_inputs:
+            numerator = self._number("numerator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
+            denominator = self._number("denominator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
+        if self.errors:
+            return data
+
+        if (numerator is None) != (denominator is None):
+            missing = "denominator" if denominator is None else "numerator"
+            self.add_error(
+                missing,
+                _("%(label)s: ange både %(numerator)s och %(denominator)s, eller ingen av dem.")
+                % {
+                    "label": self.label,
+                    "numerator": indicator.numerator_label.lower(),
+                    "denominator": indicator.denominator_label.lower(),
+                },
+            )
+            return data
+        if denominator is not None and denominator <= 0:
+            self.add_error(
+                "denominator",
+                _("%(label)s: %(denominator)s måste vara större än noll.")
+                % {"label": self.label, "denominator": indicator.denominator_label.lower()},
+            )
+            return data
+        if numerator is not None:
+            computed = self.computed(numerator, denominator)
+            # The page fills in the computed value as the reporter types; allow that rounding.
+            if value is not None and abs(value - computed) > Decimal(1).scaleb(-indicator.decimals):
+                self.add_error(
+                    "value",
+                    _(
+                        "%(label)s: värdet %(value)s stämmer inte med talen nedan, som ger "
+                        "%(computed)s. Rätta talen, eller töm dem för att ange värdet direkt."
+                    )
+                    % {
+                        "label": self.label,
+                        "value": format_decimal(value, decimal_places(value)),
+                        "computed": format_decimal(computed, indicator.decimals),
+                    },
+                )
+                return data
+            value = computed
+
+        if value is None:
+            if self.current is not None:
+                self.add_error(
+                    "value",
+                    _(
+                        "%(label)s: ett sparat värde kan inte tömmas här. Be kansliet ta bort "
+                        "det om det inte ska finnas."
+                    )
+                    % {"label": self.label},
+                )
+            elif data.get("source_note") or data.get("comment"):
+                self.add_error(
+                    "value",
+                    _("%(label)s: ange ett värde för att spara källa och kommentar.")
+                    % {"label": self.label},
+                )
+            data["parsed"] = None
+            return data
+
+        for field, messages in value_errors(
+            indicator=indicator, year=self.year, value=value
+        ).items():
+            for message in messages:
+                self.add_error("value" if field == "value" else None, message)
+        if self.errors:
+            return data
+        data["parsed"] = value
+        data["parsed_numerator"] = numerator
+        data["parsed_denominator"] = denominator
+        self.warning = self._large_change(value)
+        return data
+
+    def computed(self, numerator: Decimal, denominator: Decimal) -> Decimal:
+        indicator = self.indicator
+        step = Decimal(1).scaleb(-indicator.decimals)
+        return (numerator / denominator * indicator.input_scale).quantize(
+            step, rounding=ROUND_HALF_UP
+        )
+
+    def _large_change(self, value: Decimal) -> str:
+        """A warning when `value` is new or changed and moves more than 50 % from last year."""
+        if self.previous is None:
+            return ""
+        if self.current is not None and self.current.value == value:
+            return ""  # Already saved (and confirmed then).
+        before = self.previous.value
+        decimals = self.indicator.decimals
+        if before == 0:
+            if value == 0:
+                return ""
+            return _(
+                "%(label)s: %(value)s är en stor förändring från förra årets 0. Kontrollera "
+                "värdet och bekräfta att det stämmer."
+            ) % {"label": self.label, "value": format_decimal(value, decimals)}
+        change = (value - before) / abs(before)
+        if abs(change) <= LARGE_CHANGE:
+            return ""
+        return _(
+            "%(label)s: %(value)s är %(percent)s %% %(direction)s än förra årets %(before)s. "
+            "Kontrollera värdet och bekräfta att det stämmer."
+        ) % {
+            "label": self.label,
+            "value": format_decimal(value, decimals),
+            "percent": format_decimal(abs(change) * 100, 0),
+            "direction": _("högre") if change > 0 else _("lägre"),
+            "before": format_decimal(before, decimals),
+        }
+
+    # -- results ---------------------------------------------------------------------------
+
+    @property
+    def unconfirmed(self) -> bool:
+        return bool(self.warning) and not self.cleaned_data.get("confirm")
+
+    def value_input(self, *, organisation_id: int) -> ValueInput | None:
+        """The row to save, or None for a field left empty."""
+        data = self.cleaned_data
+        if data.get("parsed") is None:
+            return None
+        return ValueInput(
+            organisation_id=organisation_id,
+            indicator=self.indicator,
+            year=self.year,
+            value=data["parsed"],
+            status=data["status"],
+            source_note=data["source_note"].strip(),
+            comment=data["comment"].strip(),
+            numerator=data["parsed_numerator"],
+            denominator=data["parsed_denominator"],
+        )
+
+
+class YearForm:
+    """The whole reporting page: one ValueRowForm per figure the member reports itself.
+
+    Figures fetched from national databases get no form (entries with `form` None).
+    """
+
+    def __init__(self, data=None, *, page: dict):
+        self.year = page["year"]
+        self.entries = []
+        for row in page["rows"]:
+            form = None
+            if row["editable"]:
+                form = ValueRowForm(
+                    data,
+                    indicator=row["indicator"],
+                    year=self.year,
+                    current=row["value"],
+                    previous=row["previous"],
+                )
+            self.entries.append({**row, "form": form})
+        self.forms = [entry["form"] for entry in self.entries if entry["form"]]
+        self.non_field_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        # Every row is checked, so every error shows at once.
+        return all([form.is_valid() for form in self.forms]) and not self.non_field_errors
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(messages) for form in self.forms for messages in form.errors.values())
+
+    @property
+    def warnings(self) -> list[str]:
+        return [form.warning for form in self.forms if form.is_bound and form.unconfirmed]
+
+    def value_inputs(self, *, organisation_id: int) -> list[ValueInput]:
+        rows = [form.value_input(organisation_id=organisation_id) for form in self.forms]
+        return [row for row in rows if row is not None]
