@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from indicators import charts, selectors
 from members.cache import public_page
-from members.selectors import member_search, members_by_county, site_state, user_sees_contacts
+from members.selectors import member_search, members_by_county, site_state, viewer_sees_contacts
 
 MAX_COMPARED = 5
 
@@ -61,14 +61,14 @@ def indicator_detail(request, code: str, revision: str | None = None):
         code=code, revision=revision, county=county, data_version=_version(request)
     )
     contacts = {}
-    if user_sees_contacts(request.user):
+    if viewer_sees_contacts(user=request.user):
         ids = [row["organisation_id"] for row in overview["strong"] + overview["improvers"]]
         contacts = selectors.official_contacts(organisation_ids=ids)
     for row in overview["strong"] + overview["improvers"]:
         row["contact"] = contacts.get(row["organisation_id"])
     overview["figure"] = charts.averages_figure(overview["indicator"], overview["averages"])
     overview["average_table"] = charts.averages_table(overview["indicator"], overview["averages"])
-    overview["shows_contacts"] = bool(contacts) or user_sees_contacts(request.user)
+    overview["shows_contacts"] = bool(contacts) or viewer_sees_contacts(user=request.user)
     return render(request, "indicators/indicator_detail.html", overview)
 
 

@@ -1,10 +1,15 @@
 """Organisations (municipalities and regions), their populations, memberships and contacts."""
 
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from members.validation import validate_not_in_future, validate_pdf
 
 FIRST_YEAR = 1990  # The oldest year any figure or population may be recorded for.
 
@@ -143,6 +148,13 @@ class Membership(models.Model):
     decision_date = models.DateField(_("styrelsens beslut"), null=True, blank=True)
     joined_on = models.DateField(_("medlem sedan"), null=True, blank=True)
     left_on = models.DateField(_("utträde den"), null=True, blank=True)
+    rejection_reason = models.TextField(_("skäl för avslag"), blank=True)
+    resignation_decision = models.CharField(
+        _("beslut om utträde"),
+        max_length=300,
+        blank=True,
+        help_text=_("Vilket organ som beslutade och när, t.ex. ”KF 2019-10-28 § 112”."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -180,10 +192,149 @@ class Membership(models.Model):
                 | Q(left_on__gte=models.F("joined_on")),
                 violation_error_message=_("Utträdet kan inte ligga före inträdet."),
             ),
+            models.CheckConstraint(
+                name="membership_decided_after_applied",
+                condition=Q(decision_date__isnull=True)
+                | Q(decision_date__gte=models.F("applied_on")),
+                violation_error_message=_("Styrelsens beslut kan inte ligga före ansökan."),
+            ),
+            models.CheckConstraint(
+                name="membership_rejection_has_reason_and_date",
+                condition=~Q(status="rejected")
+                | (Q(decision_date__isnull=False) & ~Q(rejection_reason="")),
+                violation_error_message=_("Ett avslag måste ha ett beslutsdatum och ett skäl."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_status_display()})"
+
+
+def application_document_path(instance, filename: str) -> str:
+    # A generated name: nothing the applicant typed ends up in a path on the server.
+    return f"ansokningar/{uuid.uuid4().hex}.pdf"
+
+
+class MembershipApplicationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(membership__status=Membership.Status.APPLIED)
+
+
+class MembershipApplication(models.Model):
+    """The paperwork behind a membership: the council's decision, the programme and the two
+    contact persons the applicant proposes.
+
+    Its membership row carries the status (applied, then active or rejected), so the database's
+    "one pending application per organisation" rule on memberships covers applications too.
+    """
+
+    class DecidingBody(models.TextChoices):
+        COUNCIL = "kf", _("kommunfullmäktige (regionfullmäktige)")
+        EXECUTIVE_BOARD = "ks", _("kommunstyrelsen (regionstyrelsen)")
+
+    membership = models.OneToOneField(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="application",
+        verbose_name=_("medlemskap"),
+    )
+    submitted_at = models.DateTimeField(_("inkommen"), auto_now_add=True)
+    deciding_body = models.CharField(
+        _("beslutande organ"), max_length=2, choices=DecidingBody.choices
+    )
+    decided_on = models.DateField(
+        _("beslutsdatum"),
+        validators=[validate_not_in_future],
+        help_text=_("Dagen då fullmäktige eller styrelsen beslutade att ansöka."),
+    )
+    decision_document = models.FileField(
+        _("beslutet (PDF)"),
+        upload_to=application_document_path,
+        max_length=200,
+        validators=[validate_pdf],
+    )
+    programme_document = models.FileField(
+        _("miljö- eller hållbarhetsprogram (PDF)"),
+        upload_to=application_document_path,
+        max_length=200,
+        blank=True,
+        validators=[validate_pdf],
+    )
+    programme_url = models.URLField(_("länk till programmet"), max_length=500, blank=True)
+    applicant_email = models.EmailField(_("sökandens e-post"))
+
+    politician_name = models.CharField(_("politiker: namn"), max_length=200)
+    politician_title = models.CharField(_("politiker: titel"), max_length=200)
+    politician_email = models.EmailField(_("politiker: e-post"))
+    politician_phone = models.CharField(_("politiker: telefon"), max_length=40)
+    politician_party = models.CharField(_("politiker: parti"), max_length=100, blank=True)
+
+    official_name = models.CharField(_("tjänsteperson: namn"), max_length=200)
+    official_title = models.CharField(_("tjänsteperson: titel"), max_length=200)
+    official_email = models.EmailField(_("tjänsteperson: e-post"))
+    official_phone = models.CharField(_("tjänsteperson: telefon"), max_length=40)
+
+    objects = MembershipApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("ansökan om medlemskap")
+        verbose_name_plural = _("ansökningar om medlemskap")
+        constraints = [
+            models.CheckConstraint(
+                name="application_has_programme",
+                condition=~Q(programme_document="") | ~Q(programme_url=""),
+                violation_error_message=_("Bifoga programmet som PDF eller ange en länk till det."),
+            ),
+            models.CheckConstraint(
+                name="application_deciding_body_valid",
+                condition=Q(deciding_body__in=["kf", "ks"]),
+            ),
+            models.CheckConstraint(
+                name="application_has_document_and_contacts",
+                condition=~Q(decision_document="")
+                & ~Q(applicant_email="")
+                & ~Q(politician_name="")
+                & ~Q(politician_email="")
+                & ~Q(official_name="")
+                & ~Q(official_email=""),
+                violation_error_message=_("Ansökan saknar beslut eller kontaktpersoner."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Ansökan från %(organisation)s") % {"organisation": self.organisation})
+
+    @property
+    def organisation(self) -> "Municipality":
+        return self.membership.organisation
+
+    @classmethod
+    def contact_field_names(cls) -> list[str]:
+        return [
+            f"{role}_{part}"
+            for role in ("politician", "official")
+            for part in ("name", "title", "email", "phone", "party")
+            if (role, part) != ("official", "party")
+        ]
+
+    def contact_details(self, role: str) -> dict[str, str]:
+        """The proposed contact person in `role`, as ContactPerson field values."""
+        if role == ContactPerson.Role.POLITICIAN:
+            return {
+                "name": self.politician_name,
+                "title": self.politician_title,
+                "email": self.politician_email,
+                "phone": self.politician_phone,
+                "party": self.politician_party,
+            }
+        return {
+            "name": self.official_name,
+            "title": self.official_title,
+            "email": self.official_email,
+            "phone": self.official_phone,
+            "party": "",
+        }
 
 
 class ContactPersonQuerySet(models.QuerySet):
@@ -303,6 +454,63 @@ class OrganisationAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_level_display()})"
+
+
+class FeeSchedule(models.Model):
+    """The membership fee the annual meeting set for one year: a fixed part plus a part per
+    inhabitant, optionally capped."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    fixed_amount = models.DecimalField(
+        _("fast del (kr)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    per_inhabitant = models.DecimalField(
+        _("per invånare (kr)"),
+        max_digits=8,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    ceiling = models.DecimalField(
+        _("tak (kr)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Högsta avgift; lämna tomt om avgiften inte har något tak."),
+    )
+    decided_on = models.DateField(_("beslutad av årsmötet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("avgiftsmodell")
+        verbose_name_plural = _("avgiftsmodeller")
+        constraints = [
+            models.CheckConstraint(
+                name="fee_year_from_1990",
+                condition=Q(year__gte=FIRST_YEAR),
+                violation_error_message=_("Året är för tidigt."),
+            ),
+            models.CheckConstraint(
+                name="fee_parts_not_negative",
+                condition=Q(fixed_amount__gte=0) & Q(per_inhabitant__gte=0),
+                violation_error_message=_("Avgiftens delar kan inte vara negativa."),
+            ),
+            models.CheckConstraint(
+                name="fee_ceiling_at_least_fixed",
+                condition=Q(ceiling__isnull=True) | Q(ceiling__gte=models.F("fixed_amount")),
+                violation_error_message=_("Taket kan inte vara lägre än den fasta delen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Medlemsavgift %(year)s") % {"year": self.year})
+
+    def fee_for_inhabitants(self, inhabitants: int) -> Decimal:
+        """Fixed part + rate x inhabitants, capped by the ceiling, in whole kronor."""
+        fee = self.fixed_amount + self.per_inhabitant * inhabitants
+        if self.ceiling is not None:
+            fee = min(fee, self.ceiling)
+        return fee.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 class SiteState(models.Model):

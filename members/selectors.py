@@ -1,9 +1,23 @@
 """Reads about members for pages, downloads and the API: plain dicts and lists."""
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+import datetime
+from decimal import Decimal
 
-from members.models import County, Membership, Municipality, SiteState
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from members.models import (
+    ContactPerson,
+    County,
+    FeeSchedule,
+    Membership,
+    MembershipApplication,
+    Municipality,
+    OrganisationAccess,
+    Population,
+    SiteState,
+)
 
 
 def members_by_county() -> list[dict]:
@@ -44,13 +58,6 @@ def counties() -> list[County]:
     return list(County.objects.all())
 
 
-def user_sees_contacts(user) -> bool:
-    """Contact persons' names are shown to staff and to logged-in users of member organisations."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user.organisation_access.exists()
-
-
 def member_search(*, query: str) -> list[dict]:
     """Active members whose name contains the query, best matches (name starts with it) first."""
     query = query.strip()
@@ -80,3 +87,223 @@ def site_state(request=None) -> SiteState:
     if request is not None:
         request._site_state = state
     return state
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def organisation_application_block(*, organisation: Municipality) -> str | None:
+    """Why `organisation` cannot apply now (already a member, or an application pending), in
+    words for the applicant; None when it may apply."""
+    statuses = set(
+        Membership.objects.filter(
+            organisation=organisation,
+            status__in=[Membership.Status.ACTIVE, Membership.Status.APPLIED],
+        ).values_list("status", flat=True)
+    )
+    if Membership.Status.ACTIVE in statuses:
+        return _(
+            "%(org)s är redan medlem i Sveriges Ekokommuner. Kontakta kansliet om ni vill ändra "
+            "era kontaktpersoner."
+        ) % {"org": organisation.name}
+    if Membership.Status.APPLIED in statuses:
+        return _(
+            "Det finns redan en ansökan från %(org)s som kansliet behandlar. Styrelsen beslutar "
+            "vid sitt nästa möte."
+        ) % {"org": organisation.name}
+    return None
+
+
+def organisation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every municipality and region by name, grouped for a <select> with optgroups."""
+    groups: dict[str, list[tuple[str, str]]] = {
+        Municipality.Kind.MUNICIPALITY: [],
+        Municipality.Kind.REGION: [],
+    }
+    for code, name, kind in Municipality.objects.order_by("name").values_list(
+        "code", "name", "kind"
+    ):
+        groups[kind].append((code, name))
+    return [(_("Kommuner"), groups["kommun"]), (_("Regioner"), groups["region"])]
+
+
+def application_receipt(*, application_id: int) -> dict | None:
+    row = (
+        MembershipApplication.objects.filter(pk=application_id)
+        .select_related("membership__organisation")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "organisation": row.membership.organisation.name,
+        "submitted_at": row.submitted_at,
+        "applicant_email": row.applicant_email,
+        "deciding_body": row.get_deciding_body_display(),
+        "decided_on": row.decided_on,
+    }
+
+
+# --- the public member list -------------------------------------------------------------------
+
+
+def viewer_sees_contacts(*, user) -> bool:
+    """Contact persons' names and addresses are for staff and logged-in users of member
+    organisations, never for the public."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return OrganisationAccess.objects.filter(
+        user=user, organisation__memberships__status=Membership.Status.ACTIVE
+    ).exists()
+
+
+def member_list(*, include_contacts: bool) -> dict:
+    """Active members by county (county order, then name), with counts; contact persons only
+    when `include_contacts`. Two queries (three with contacts), whatever the number of members.
+    """
+    active = (
+        Membership.objects.active()
+        .select_related("organisation__county")
+        .order_by("organisation__county__code", "organisation__name")
+    )
+    if include_contacts:
+        active = active.prefetch_related(
+            Prefetch(
+                "contact_persons",
+                queryset=ContactPerson.objects.current().order_by("role"),
+                to_attr="current_contacts",
+            )
+        )
+    groups: dict[str, dict] = {}
+    kinds = {Municipality.Kind.MUNICIPALITY: 0, Municipality.Kind.REGION: 0}
+    for membership in active:
+        org = membership.organisation
+        group = groups.setdefault(
+            org.county.code,
+            {"county": org.county.name, "code": org.county.code, "count": 0, "members": []},
+        )
+        member = {
+            "code": org.code,
+            "name": org.name,
+            "kind": org.kind,
+            "kind_label": org.get_kind_display(),
+            "joined_on": membership.joined_on,
+        }
+        if include_contacts:
+            contacts = {c.role: c for c in membership.current_contacts}
+            member["contacts"] = [
+                {
+                    "role": role.label,
+                    "name": contacts[role].name,
+                    "email": contacts[role].email,
+                }
+                if role in contacts
+                else {"role": role.label, "name": None, "email": None}
+                for role in ContactPerson.Role
+            ]
+        group["members"].append(member)
+        group["count"] += 1
+        kinds[org.kind] += 1
+    return {
+        "groups": list(groups.values()),
+        "total": sum(kinds.values()),
+        "municipalities": kinds[Municipality.Kind.MUNICIPALITY],
+        "regions": kinds[Municipality.Kind.REGION],
+        "include_contacts": include_contacts,
+    }
+
+
+# --- fees --------------------------------------------------------------------------------------
+
+
+def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _latest_populations(*, organisation_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
+    """{organisation id: (inhabitants, population year)} from the latest figure up to `year`."""
+    latest: dict[int, tuple[int, int]] = {}
+    rows = (
+        Population.objects.filter(municipality_id__in=organisation_ids, year__lte=year)
+        .order_by("municipality_id", "-year")
+        .values_list("municipality_id", "year", "inhabitants")
+    )
+    for organisation_id, population_year, inhabitants in rows:
+        latest.setdefault(organisation_id, (inhabitants, population_year))
+    return latest
+
+
+def fee_for(*, organisation: Municipality, year: int) -> Decimal | None:
+    """The fee `organisation` owes for `year`, from that year's schedule and its latest
+    population up to that year; None when either is missing."""
+    schedule = FeeSchedule.objects.filter(year=year).first()
+    if schedule is None:
+        return None
+    population = _latest_populations(organisation_ids=[organisation.pk], year=year)
+    if organisation.pk not in population:
+        return None
+    return schedule.fee_for_inhabitants(population[organisation.pk][0])
+
+
+def fees_for_year(*, year: int) -> dict:
+    """The fee list for invoicing: every organisation that was a member during `year`, with the
+    population the fee is based on. Four queries whatever the number of members."""
+    schedule = FeeSchedule.objects.filter(year=year).first()
+    first_day, last_day = _year_bounds(year)
+    memberships = list(
+        Membership.objects.filter(
+            status__in=[Membership.Status.ACTIVE, Membership.Status.RESIGNED],
+            joined_on__lte=last_day,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=first_day))
+        .select_related("organisation__county")
+        .prefetch_related(
+            Prefetch(
+                "contact_persons",
+                queryset=ContactPerson.objects.current().filter(role=ContactPerson.Role.OFFICIAL),
+                to_attr="current_officials",
+            )
+        )
+        .order_by("organisation__name")
+    )
+    populations = _latest_populations(
+        organisation_ids=[m.organisation_id for m in memberships], year=year
+    )
+    rows = []
+    for membership in memberships:
+        org = membership.organisation
+        inhabitants, population_year = populations.get(org.pk, (None, None))
+        fee = None
+        if schedule is not None and inhabitants is not None:
+            fee = schedule.fee_for_inhabitants(inhabitants)
+        official = membership.current_officials[0] if membership.current_officials else None
+        rows.append(
+            {
+                "code": org.code,
+                "name": org.name,
+                "kind": org.get_kind_display(),
+                "county": org.county.name,
+                "joined_on": membership.joined_on,
+                "left_on": membership.left_on,
+                "inhabitants": inhabitants,
+                "population_year": population_year,
+                "fee": fee,
+                "official_name": official.name if official else "",
+                "official_email": official.email if official else "",
+            }
+        )
+    return {
+        "year": year,
+        "schedule": None
+        if schedule is None
+        else {
+            "fixed_amount": schedule.fixed_amount,
+            "per_inhabitant": schedule.per_inhabitant,
+            "ceiling": schedule.ceiling,
+        },
+        "rows": rows,
+        "total": sum((row["fee"] for row in rows if row["fee"] is not None), Decimal(0)),
+        "missing_population": [row["name"] for row in rows if row["inhabitants"] is None],
+    }

@@ -1,12 +1,44 @@
-"""Writes for members: reference data and (later) the membership life cycle."""
+"""Writes for members: reference data and the membership life cycle.
+
+Each public function is one transaction. E-mails are rendered inside the transaction (so a
+template error rolls everything back) and sent only after it commits, so a failure anywhere
+leaves neither half-written rows nor a message that promises something that did not happen.
+"""
 
 import csv
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage, mail_managers
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from members.models import County, Municipality, SiteState
+from members.models import (
+    ContactPerson,
+    County,
+    Membership,
+    MembershipApplication,
+    Municipality,
+    OrganisationAccess,
+    SiteState,
+)
+from members.selectors import organisation_application_block
+
+logger = logging.getLogger(__name__)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -19,7 +51,7 @@ def reference_data_load(*, fixtures_dir: Path) -> dict[str, int]:
     """Load counties, municipalities and regions; safe to run again (it updates in place)."""
     counties = {}
     for row in _rows(fixtures_dir / "counties.csv"):
-        county, _ = County.objects.update_or_create(
+        county, _created = County.objects.update_or_create(
             code=row["county_code"],
             defaults={"name": row["county_name"], "short_name": row["county_name_short"]},
         )
@@ -69,3 +101,475 @@ def site_data_changed() -> None:
 def site_demo_set(*, parameters: dict | None) -> None:
     SiteState.objects.update_or_create(pk=SiteState.SINGLETON_ID, defaults={"demo": parameters})
     site_data_changed()
+
+
+# --- e-mail -------------------------------------------------------------------------------
+
+
+def _message(template: str, context: dict, *, to: list[str]) -> EmailMessage:
+    """Render templates/members/email/<template>_subject.txt and _body.txt into a message."""
+    subject = render_to_string(f"members/email/{template}_subject.txt", context)
+    body = render_to_string(f"members/email/{template}_body.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=to)
+
+
+def _send_after_commit(*messages: EmailMessage) -> None:
+    def send() -> None:
+        for message in messages:
+            message.send()
+
+    # robust: a mail server outage after the commit is logged, it does not undo the decision.
+    transaction.on_commit(send, robust=True)
+
+
+# --- the application -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str
+    title: str
+    email: str
+    phone: str
+    party: str = ""
+
+
+def application_submit(
+    *,
+    organisation: Municipality,
+    deciding_body: str,
+    decided_on: datetime.date,
+    decision_document: UploadedFile,
+    programme_document: UploadedFile | None,
+    programme_url: str,
+    applicant_email: str,
+    politician: ContactDetails,
+    official: ContactDetails,
+) -> MembershipApplication:
+    """Record a new application as a pending membership and send the applicant a receipt.
+
+    Raises ValidationError (keyed by field) for anything the rules refuse; then no row and no
+    file is left behind.
+    """
+    membership = Membership(
+        organisation=organisation,
+        status=Membership.Status.APPLIED,
+        applied_on=timezone.localdate(),
+    )
+    application = MembershipApplication(
+        membership=membership,
+        deciding_body=deciding_body,
+        decided_on=decided_on,
+        decision_document=decision_document,
+        programme_document=programme_document or "",
+        programme_url=programme_url,
+        applicant_email=applicant_email,
+        politician_name=politician.name,
+        politician_title=politician.title,
+        politician_email=politician.email,
+        politician_phone=politician.phone,
+        politician_party=politician.party,
+        official_name=official.name,
+        official_title=official.title,
+        official_email=official.email,
+        official_phone=official.phone,
+    )
+    try:
+        with transaction.atomic():
+            _application_save(membership=membership, application=application)
+    except Exception:
+        # The database forgets the rows; the files already written to MEDIA_ROOT go too.
+        _documents_delete(application)
+        raise
+    return application
+
+
+def _application_save(*, membership: Membership, application: MembershipApplication) -> None:
+    # Lock the organisation row so two simultaneous applications cannot both pass the check.
+    organisation = Municipality.objects.select_for_update().get(pk=membership.organisation_id)
+    blocked = organisation_application_block(organisation=organisation)
+    if blocked:
+        raise ValidationError({"organisation": blocked})
+
+    membership.full_clean()
+    application.full_clean(exclude=["membership"])
+    try:
+        membership.save()
+        application.membership = membership
+        application.save()  # Writes the documents to storage under generated names.
+    except IntegrityError as error:  # A race the check above could not see.
+        raise ValidationError(
+            {
+                "organisation": _("Det finns redan en ansökan eller ett medlemskap för %(org)s.")
+                % {"org": organisation.name}
+            }
+        ) from error
+
+    context = {"application": application, "organisation": organisation}
+    _send_after_commit(
+        _message("application_received", context, to=[application.applicant_email]),
+    )
+    transaction.on_commit(
+        lambda: mail_managers(
+            _("Ny ansökan om medlemskap: %(org)s") % {"org": organisation.name},
+            render_to_string("members/email/application_to_office_body.txt", context),
+        ),
+        robust=True,
+    )
+
+
+def _documents_delete(application: MembershipApplication) -> None:
+    for field in (application.decision_document, application.programme_document):
+        # Only files this call wrote (committed to storage under their generated name); an
+        # upload that never reached the disk still carries the applicant's file name.
+        if field and getattr(field, "_committed", False):
+            field.storage.delete(field.name)
+
+
+# --- the board's decision --------------------------------------------------------------------
+
+
+def _decision_date_check(*, membership: Membership, board_meeting_on: datetime.date) -> None:
+    name = membership.organisation.name
+    if membership.status != Membership.Status.APPLIED:
+        raise ValidationError(
+            _("Ansökan från %(org)s är redan behandlad (%(status)s).")
+            % {"org": name, "status": membership.get_status_display()}
+        )
+    if board_meeting_on > timezone.localdate():
+        raise ValidationError(_("Styrelsemötets datum kan inte ligga i framtiden."))
+    if board_meeting_on < membership.applied_on:
+        raise ValidationError(
+            _("Styrelsemötet kan inte ligga före ansökan från %(org)s (inkom %(date)s).")
+            % {"org": name, "date": membership.applied_on.isoformat()}
+        )
+
+
+def _locked_application(membership: Membership) -> Membership:
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation__county", "application")
+        .get(pk=membership.pk)
+    )
+
+
+def _account_link(*, user, site_url: str) -> str:
+    path = reverse(
+        "account_activate",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return site_url.rstrip("/") + path
+
+
+def _reporting_account(*, organisation: Municipality, name: str, email: str):
+    """The official's login for reporting: reused when the address already has one, otherwise
+    created inactive and without a password (set through the link in the e-mail)."""
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).strip()
+    user = (
+        user_model.objects.filter(email__iexact=email).order_by("pk").first()
+        or user_model.objects.filter(username__iexact=email).order_by("pk").first()
+    )
+    if user is None:
+        first_name, _space, last_name = name.strip().partition(" ")
+        user = user_model(
+            username=email.lower(),
+            email=email,
+            first_name=first_name[:150],
+            last_name=last_name[:150],
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+    access, created = OrganisationAccess.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"level": OrganisationAccess.Level.REPORTER},
+    )
+    if not created and access.level != OrganisationAccess.Level.REPORTER:
+        access.level = OrganisationAccess.Level.REPORTER
+        access.save(update_fields=["level"])
+    return user
+
+
+def _needs_password(user) -> bool:
+    # Only accounts that never had a password get a link that opens them. An account staff
+    # switched off keeps its password and stays off: a link must never switch it back on.
+    return not user.has_usable_password()
+
+
+def _account_message(*, contact: ContactPerson, organisation: Municipality, site_url: str):
+    user = contact.user
+    context = {
+        "contact": contact,
+        "organisation": organisation,
+        "username": user.get_username(),
+        "needs_password": _needs_password(user),
+        "account_active": user.is_active,
+        "link": _account_link(user=user, site_url=site_url) if _needs_password(user) else "",
+        "login_url": site_url.rstrip("/") + reverse("login"),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    return _message("reporting_account", context, to=[contact.email])
+
+
+@transaction.atomic
+def membership_approve(
+    *, membership: Membership, board_meeting_on: datetime.date, site_url: str
+) -> Membership:
+    """The board said yes: the membership becomes active from the meeting's date, the proposed
+    contact persons take office, and the official gets a (still inactive) reporting account.
+
+    `site_url` (e.g. "https://ekokommun.se") makes the links in the e-mails absolute.
+    """
+    membership = _locked_application(membership)
+    _decision_date_check(membership=membership, board_meeting_on=board_meeting_on)
+    organisation = membership.organisation
+    if Membership.objects.active().filter(organisation=organisation).exists():
+        raise ValidationError(
+            _("%(org)s är redan medlem; ansökan kan inte godkännas.") % {"org": organisation.name}
+        )
+    application = membership.application
+
+    membership.status = Membership.Status.ACTIVE
+    membership.decision_date = board_meeting_on
+    membership.joined_on = board_meeting_on
+    membership.save(update_fields=["status", "decision_date", "joined_on"])
+
+    politician = ContactPerson.objects.create(
+        membership=membership,
+        role=ContactPerson.Role.POLITICIAN,
+        started_on=board_meeting_on,
+        **application.contact_details(ContactPerson.Role.POLITICIAN),
+    )
+    details = application.contact_details(ContactPerson.Role.OFFICIAL)
+    official = ContactPerson.objects.create(
+        membership=membership,
+        role=ContactPerson.Role.OFFICIAL,
+        started_on=board_meeting_on,
+        user=_reporting_account(
+            organisation=organisation, name=details["name"], email=details["email"]
+        ),
+        **details,
+    )
+
+    context = {
+        "application": application,
+        "organisation": organisation,
+        "membership": membership,
+        "politician": politician,
+        "official": official,
+    }
+    _send_after_commit(
+        _message("application_approved", context, to=[application.applicant_email]),
+        _account_message(contact=official, organisation=organisation, site_url=site_url),
+    )
+    return membership
+
+
+@transaction.atomic
+def memberships_approve(
+    *, memberships: Iterable[Membership], board_meeting_on: datetime.date, site_url: str
+) -> list[Membership]:
+    """Approve several applications from one board meeting: all of them or none."""
+    return [
+        membership_approve(
+            membership=membership, board_meeting_on=board_meeting_on, site_url=site_url
+        )
+        for membership in memberships
+    ]
+
+
+@transaction.atomic
+def membership_reject(
+    *, membership: Membership, board_meeting_on: datetime.date, reason: str
+) -> Membership:
+    """The board said no: the application stays, with the meeting's date and the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Ange skälet till avslaget; det skickas till den sökande."))
+    membership = _locked_application(membership)
+    _decision_date_check(membership=membership, board_meeting_on=board_meeting_on)
+    membership.status = Membership.Status.REJECTED
+    membership.decision_date = board_meeting_on
+    membership.rejection_reason = reason
+    membership.save(update_fields=["status", "decision_date", "rejection_reason"])
+
+    application = membership.application
+    context = {
+        "application": application,
+        "organisation": membership.organisation,
+        "membership": membership,
+    }
+    _send_after_commit(
+        _message("application_rejected", context, to=[application.applicant_email]),
+    )
+    return membership
+
+
+@transaction.atomic
+def memberships_reject(
+    *, memberships: Iterable[Membership], board_meeting_on: datetime.date, reason: str
+) -> list[Membership]:
+    return [
+        membership_reject(membership=membership, board_meeting_on=board_meeting_on, reason=reason)
+        for membership in memberships
+    ]
+
+
+# --- a living membership ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_resign(
+    *, membership: Membership, left_on: datetime.date, decision: str
+) -> Membership:
+    """Record a member's resignation (utträde).
+
+    The membership row, its contact persons (ended on the leaving date) and every key figure
+    stay as history; the organisation's logins lose their access to it, and it may apply again.
+    """
+    decision = decision.strip()
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=membership.pk)
+    )
+    name = membership.organisation.name
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(
+            _("%(org)s är inte aktiv medlem (%(status)s).")
+            % {"org": name, "status": membership.get_status_display()}
+        )
+    if not decision:
+        raise ValidationError(
+            {"decision": _("Ange beslutet om utträde, t.ex. ”KF 2019-10-28 § 112”.")}
+        )
+    if left_on > timezone.localdate():
+        raise ValidationError(
+            {"left_on": _("Registrera utträdet när det har trätt i kraft; datumet är i framtiden.")}
+        )
+    if left_on < membership.joined_on:
+        raise ValidationError(
+            {
+                "left_on": _("Utträdet kan inte ligga före inträdet (%(date)s).")
+                % {"date": membership.joined_on.isoformat()}
+            }
+        )
+    membership.status = Membership.Status.RESIGNED
+    membership.left_on = left_on
+    membership.resignation_decision = decision
+    membership.save(update_fields=["status", "left_on", "resignation_decision"])
+    for contact in membership.contact_persons.current():
+        # A person who took office after the leaving date (a data error) ends the same day.
+        contact.ended_on = max(left_on, contact.started_on or left_on)
+        contact.save(update_fields=["ended_on"])
+    OrganisationAccess.objects.filter(organisation=membership.organisation).delete()
+    return membership
+
+
+@transaction.atomic
+def contact_person_replace(
+    *,
+    membership: Membership,
+    role: str,
+    details: ContactDetails,
+    started_on: datetime.date,
+    site_url: str,
+) -> ContactPerson:
+    """A new contact person in `role` from `started_on`; the previous one is kept as history,
+    ended that day. A new official gets a reporting account; the previous official's access
+    to the organisation is withdrawn."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=membership.pk)
+    )
+    organisation = membership.organisation
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(
+            _("Kontaktpersoner kan bara bytas för aktiva medlemmar; %(org)s är %(status)s.")
+            % {"org": organisation.name, "status": membership.get_status_display()}
+        )
+    if started_on < membership.joined_on:
+        raise ValidationError(
+            {
+                "started_on": _("Datumet kan inte ligga före inträdet (%(date)s).")
+                % {"date": membership.joined_on.isoformat()}
+            }
+        )
+    previous = membership.contact_persons.current().select_for_update().filter(role=role).first()
+    if previous is not None:
+        if previous.started_on and started_on < previous.started_on:
+            raise ValidationError(
+                {
+                    "started_on": _(
+                        "Datumet kan inte ligga före när %(name)s tillträdde (%(date)s)."
+                    )
+                    % {"name": previous.name, "date": previous.started_on.isoformat()}
+                }
+            )
+        previous.ended_on = started_on
+        previous.save(update_fields=["ended_on"])
+
+    is_official = role == ContactPerson.Role.OFFICIAL
+    contact = ContactPerson(
+        membership=membership,
+        role=role,
+        name=details.name,
+        title=details.title,
+        email=details.email,
+        phone=details.phone,
+        party="" if is_official else details.party,
+        started_on=started_on,
+    )
+    contact.full_clean(exclude=["membership", "user"], validate_constraints=False)
+    if is_official:
+        contact.user = _reporting_account(
+            organisation=organisation, name=details.name, email=details.email
+        )
+        if previous is not None and previous.user_id and previous.user_id != contact.user_id:
+            OrganisationAccess.objects.filter(
+                user_id=previous.user_id, organisation=organisation
+            ).delete()
+    contact.save()
+    if is_official:
+        _send_after_commit(
+            _account_message(contact=contact, organisation=organisation, site_url=site_url)
+        )
+    return contact
+
+
+@transaction.atomic
+def reporting_account_invite(*, contact: ContactPerson, site_url: str) -> ContactPerson:
+    """Send the official a fresh link to set a password (the first one may have expired)."""
+    contact = ContactPerson.objects.select_related("membership__organisation", "user").get(
+        pk=contact.pk
+    )
+    organisation = contact.membership.organisation
+    if contact.role != ContactPerson.Role.OFFICIAL or not contact.is_current:
+        raise ValidationError(
+            _("%(name)s är inte nuvarande tjänsteperson för %(org)s.")
+            % {"name": contact.name, "org": organisation.name}
+        )
+    if contact.user is None:
+        contact.user = _reporting_account(
+            organisation=organisation, name=contact.name, email=contact.email
+        )
+        contact.save(update_fields=["user"])
+    _send_after_commit(
+        _account_message(contact=contact, organisation=organisation, site_url=site_url)
+    )
+    return contact
+
+
+@transaction.atomic
+def reporting_account_activate(*, user, password: str):
+    """The official chose a password through the e-mailed link: the account opens."""
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return user

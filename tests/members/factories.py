@@ -1,11 +1,15 @@
 import datetime
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from members.models import (
     ContactPerson,
     County,
+    FeeSchedule,
     Membership,
+    MembershipApplication,
     Municipality,
     OrganisationAccess,
     Population,
@@ -84,3 +88,71 @@ class OrganisationAccessFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(MunicipalityFactory)
     level = OrganisationAccess.Level.REPORTER
+
+
+def pdf_bytes(text: str = "Protokollsutdrag") -> bytes:
+    """A small, valid one-page PDF (correct cross-reference table), made in memory."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+class PendingMembershipFactory(MembershipFactory):
+    status = Membership.Status.APPLIED
+    applied_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    decision_date = None
+    joined_on = None
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    """A pending application with its two PDFs, as the public form would leave it."""
+
+    class Meta:
+        model = MembershipApplication
+
+    membership = factory.SubFactory(PendingMembershipFactory)
+    deciding_body = MembershipApplication.DecidingBody.COUNCIL
+    decided_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=40))
+    decision_document = factory.django.FileField(filename="beslut.pdf", data=pdf_bytes("Beslut"))
+    programme_document = factory.django.FileField(filename="program.pdf", data=pdf_bytes("Program"))
+    applicant_email = "registrator@kommun.example.se"
+    politician_name = "Eva Ek"
+    politician_title = "Kommunstyrelsens ordförande"
+    politician_email = "eva.ek@kommun.example.se"
+    politician_phone = "0370-100 00"
+    politician_party = "C"
+    official_name = "Olle Holm"
+    official_title = "Miljöstrateg"
+    official_email = "olle.holm@kommun.example.se"
+    official_phone = "0370-100 01"
+
+
+class FeeScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeSchedule
+        django_get_or_create = ["year"]
+
+    year = 2024
+    fixed_amount = Decimal("4000")
+    per_inhabitant = Decimal("0.30")
+    ceiling = None

@@ -1,0 +1,60 @@
+"""Public membership pages: the application form, its receipt, the member list, and the page
+where a new reporter chooses a password."""
+
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from members.cache import public_page
+from members.forms import AccountActivateForm, MembershipApplicationForm
+from members.selectors import application_receipt, member_list, viewer_sees_contacts
+from members.services import application_submit
+
+RECEIPT_SESSION_KEY = "membership_application_id"
+
+
+@require_http_methods(["GET", "POST"])
+def application_create(request):
+    if request.method == "POST":
+        form = MembershipApplicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                application = application_submit(**form.service_kwargs())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[RECEIPT_SESSION_KEY] = application.pk
+                return redirect("membership_application_receipt")
+    else:
+        form = MembershipApplicationForm()
+    return render(request, "members/application_form.html", {"form": form})
+
+
+def application_receipt_view(request):
+    application_id = request.session.get(RECEIPT_SESSION_KEY)
+    receipt = application_receipt(application_id=application_id) if application_id else None
+    if receipt is None:
+        return redirect("membership_application")
+    return render(request, "members/application_receipt.html", {"receipt": receipt})
+
+
+@public_page
+def member_list_view(request):
+    listing = member_list(include_contacts=viewer_sees_contacts(user=request.user))
+    return render(request, "members/member_list.html", listing)
+
+
+class AccountActivateView(auth_views.PasswordResetConfirmView):
+    """Django's password-reset confirmation (same token generator), for the link in the
+    approval e-mail: choosing a password also activates the new reporting account."""
+
+    form_class = AccountActivateForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {
+        "heading": _("Välj lösenord för ditt konto"),
+        "activating": True,
+    }
