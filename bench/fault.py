@@ -1,0 +1,283 @@
+"""Fault run: PostgreSQL restarts in the middle of a load with reporters saving values.
+
+Starts the production set-up (gunicorn, PostgreSQL, database ekokommun_fault with demo data),
+logs in eight reporters who keep saving their member's yearly form through the site while
+readers load public pages, restarts PostgreSQL a few seconds in, and then checks:
+- the site answers /healthz again within 5 seconds after the database is back;
+- every save the site acknowledged (a redirect after the POST) is in the database afterwards:
+  the value is the current one or appears in the value's history.
+
+    .venv/bin/python bench/fault.py [--seconds 12]
+"""
+
+import argparse
+import http.cookiejar
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8766
+DATABASE = "ekokommun_fault"
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "fault-run-password-1"
+YEAR = 2024
+INDICATOR = "GN.9a"  # kWh per employee: no upper limit, whole numbers
+
+
+class FormReader(HTMLParser):
+    """Collects a form's fields as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and "disabled" not in a:
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") in ("submit", "button"):
+                return
+            self.fields[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "SECRET_KEY": "fault-" + "f" * 45,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "ERROR",
+        "AXES_ENABLED": "false",
+        "DJANGO_SETTINGS_MODULE": "ekokommun.settings",
+    }
+
+
+def prepare(environment: dict) -> list[tuple[str, str, int]]:
+    for tool, extra in (("dropdb", ["--if-exists"]), ("createdb", [])):
+        subprocess.run([tool, "-h", "127.0.0.1", "-U", "postgres", *extra, DATABASE], check=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "-v0"],
+        ["load_reference_data", "-v0"],
+        ["seed_demo", "-v0", "--members", "12", "--years", "2015-2024"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run(
+            manage + command, env=environment, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from indicators.models import Indicator
+    from members.models import Membership, OrganisationAccess
+
+    indicator = Indicator.objects.get(revision__is_current=True, code=INDICATOR)
+    reporters = []
+    for number, membership in enumerate(
+        Membership.objects.active().order_by("organisation__code")[:8]
+    ):
+        email = f"rapportor{number}@example.se"
+        user = get_user_model().objects.create_user(email, email, PASSWORD)
+        OrganisationAccess.objects.create(user=user, organisation=membership.organisation)
+        reporters.append((email, membership.organisation.code, indicator.pk))
+    return reporters
+
+
+class Browser:
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(BASE + path))
+
+    def post(self, path: str, fields: dict) -> tuple[int, str]:
+        data = urllib.parse.urlencode(fields).encode()
+        return self._open(urllib.request.Request(BASE + path, data=data))
+
+    def _open(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+        except OSError:
+            return 0, ""
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, acked: list):
+    browser = Browser()
+    while not stop.is_set():
+        status, html = browser.get("/konto/login/")
+        form = FormReader()
+        form.feed(html)
+        status, _ = browser.post(
+            "/konto/login/",
+            {
+                "csrfmiddlewaretoken": form.fields.get("csrfmiddlewaretoken", ""),
+                "username": email,
+                "password": PASSWORD,
+            },
+        )
+        if status == 302:
+            break
+        time.sleep(0.2)
+    value = 1000
+    page = f"/rapportera/{YEAR}/?org={code}"
+    while not stop.is_set():
+        status, html = browser.get(page)
+        if status != 200:
+            time.sleep(0.1)
+            continue
+        form = FormReader()
+        form.feed(html)
+        prefix = f"n{indicator_id}-"
+        if prefix + "value" not in form.fields:
+            raise SystemExit(f"{code}: the form has no field {prefix}value")
+        value += 1
+        form.fields[prefix + "value"] = str(value)
+        form.fields[prefix + "numerator"] = ""
+        form.fields[prefix + "denominator"] = ""
+        form.fields[prefix + "confirm"] = "on"  # a large move is confirmed, as a person would
+        status, _ = browser.post(page, form.fields)
+        if status == 302:
+            acked.append((code, indicator_id, YEAR, value))
+
+
+def reader(stop: threading.Event, counts: dict):
+    browser = Browser()
+    while not stop.is_set():
+        for path in ("/healthz", "/kommun/0665/", "/nyckeltal/GN.6a/"):
+            status, _ = browser.get(path)
+            counts[status] = counts.get(status, 0) + 1
+
+
+def healthy() -> bool:
+    return Browser().get("/healthz")[0] == 200
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=12)
+    args = parser.parse_args()
+    environment = env()
+    reporters = prepare(environment)
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "ekokommun.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "critical",
+        ],
+        env=environment,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stop = threading.Event()
+    acked: list = []
+    counts: dict = {}
+    try:
+        deadline = time.monotonic() + 30
+        while not healthy():
+            if time.monotonic() > deadline:
+                raise SystemExit("the site did not come up")
+            time.sleep(0.2)
+        threads = [threading.Thread(target=reporter, args=(*r, stop, acked)) for r in reporters]
+        threads += [threading.Thread(target=reader, args=(stop, counts)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(args.seconds / 3)
+        before_restart = len(acked)
+        cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+        print(f"restarting PostgreSQL {cluster} with {before_restart} saves acknowledged so far")
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"], check=True
+        )
+        while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode != 0:
+            time.sleep(0.05)
+        database_back = time.monotonic()
+        while not healthy():
+            time.sleep(0.05)
+        recovery = time.monotonic() - database_back
+        time.sleep(args.seconds * 2 / 3)
+    finally:
+        stop.set()
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread():
+                thread.join(timeout=15)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+    from django.db import connection
+
+    connection.close()  # the restart closed the old one
+    from indicators.models import IndicatorValue
+
+    lost = 0
+    for code, indicator_id, year, value in acked:
+        found = IndicatorValue.history.filter(
+            organisation__code=code, indicator_id=indicator_id, year=year, value=value
+        ).exists()
+        lost += not found
+    after_restart = sum(1 for item in acked[before_restart:])
+    print(f"site answered again {recovery:.2f} s after PostgreSQL was back (goal: within 5 s)")
+    print(f"saves acknowledged: {len(acked)} ({after_restart} after the restart began)")
+    print(f"reader responses by status: {dict(sorted(counts.items()))}")
+    print(f"{lost} acknowledged writes lost")
+    return 0 if lost == 0 and recovery <= 5 and after_restart > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
