@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate data clean
+.PHONY: install run test lint migrate data clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Bulk-load benchmark on PostgreSQL (a separate database, ekokommun_bench); not a timed test.
+bench: install
+	$(PY) bench/bulk_load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
