@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ekokommun.import_formats import decode_text, sniff_delimiter
 from indicators.models import Indicator, IndicatorValue, Revision
 from indicators.numbers import NumberFormatError, parse_decimal
 from indicators.services import ValueInput, ValuesInvalid, values_check, values_upsert
@@ -259,13 +260,6 @@ def where(place: str, line: int) -> str:
     return (_("Post %(line)s") if place == "post" else _("Rad %(line)s")) % {"line": line}
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")  # "CSV (semikolonavgränsad)" from a Swedish Excel
-
-
 def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
     """(line number, cells) for every non-empty row of a CSV text or the first XLSX sheet."""
     if fmt == "xlsx":
@@ -283,9 +277,8 @@ def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
         ]
         book.close()
         return rows
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
+    text = decode_text(data)
+    delimiter = sniff_delimiter(text)
     return [
         (number, cells)
         for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
@@ -389,7 +382,7 @@ def read_kolada(data: bytes, *, mapping: dict[str, str]) -> ReadResult:
     codes."""
     result = ReadResult(place="post")
     try:
-        document = json.loads(_decode(data))
+        document = json.loads(decode_text(data))
     except ValueError:
         result.errors.append(_("Filen är inte Koladas JSON-format."))
         return result

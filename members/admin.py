@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
+from ekokommun.import_formats import FORMATS
 from members.models import (
     ContactPerson,
     County,
@@ -11,6 +13,7 @@ from members.models import (
     OrganisationAccess,
     Population,
 )
+from members.resources import ContactPersonResource, MembershipResource
 
 
 @admin.register(County)
@@ -73,7 +76,9 @@ class ContactPersonInline(admin.StackedInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MembershipResource]
+    formats = FORMATS
     list_display = ["organisation", "county", "status", "applied_on", "joined_on", "left_on"]
     list_filter = ["status", "organisation__county", "organisation__kind"]
     search_fields = ["organisation__code", "organisation__name"]
@@ -88,7 +93,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ContactPersonResource]
+    formats = FORMATS
     list_display = ["name", "role", "organisation", "title", "email", "phone", "ended_on"]
     list_filter = [
         "role",

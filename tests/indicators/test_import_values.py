@@ -157,8 +157,7 @@ def test_dry_run_checks_and_counts_but_writes_nothing(tmp_path, energy):
 def test_a_revision_column_or_option_chooses_the_older_catalogue(tmp_path):
     path = write_csv(
         tmp_path,
-        "kommunkod,nyckeltal,revision,år,värde\n"
-        '0665,GN.7,2012,2010,512\n0665,GN.7,,2020,"55,5"\n',
+        'kommunkod,nyckeltal,revision,år,värde\n0665,GN.7,2012,2010,512\n0665,GN.7,,2020,"55,5"\n',
     )
     run(path)
     assert sorted(
@@ -208,9 +207,7 @@ def test_a_miljobarometern_table_loads_and_aggregate_rows_are_skipped_and_report
 
 
 def test_a_miljobarometern_row_with_an_unknown_name_is_an_error_not_a_guess(tmp_path, emissions):
-    path = write_csv(
-        tmp_path, "Rad-id;Mätområde;Datum;Värde (ton CO2e/inv)\n1;Vagerud;2021;2,47\n"
-    )
+    path = write_csv(tmp_path, "Rad-id;Mätområde;Datum;Värde (ton CO2e/inv)\n1;Vagerud;2021;2,47\n")
     output, _error = run_failing(path, "--format", "miljobarometern", "--indicator", "GN.1b")
     assert "Rad 2: Okänd kommun eller region ”Vagerud”." in output
     assert not IndicatorValue.objects.exists()
