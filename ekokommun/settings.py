@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "ninja",
     "members",
     "indicators",
 ]
