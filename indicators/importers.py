@@ -50,7 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("år", "ar", "year", "period"),
     "value": ("värde", "varde", "value"),
     "status": ("status",),
-    "source": ("källa", "kalla", "source", "source_note"),
+    "source": ("källa", "källa för värdet", "kalla", "source", "source_note"),
     "comment": ("kommentar", "comment"),
 }
 _ALIASES = {alias: canonical for canonical, names in COLUMNS.items() for alias in names}

@@ -15,7 +15,6 @@ from schemathesis.checks import positive_data_acceptance
 
 from tests.indicators.test_api import api_data  # noqa: F401 - the same data as the API tests
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -29,6 +28,7 @@ def keep_the_test_connection():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
 
 # Read from the app itself (the schema view touches no database).
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
