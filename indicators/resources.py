@@ -195,6 +195,11 @@ class IndicatorValueResource(resources.ModelResource):
     def get_queryset(self):
         return IndicatorValue.objects.select_related("organisation", "indicator__revision")
 
+    def get_user_visible_fields(self):
+        # The columns the import reads (the export's name, unit and source are ignored).
+        ignored = {"indicator__name", "indicator__unit", "indicator__source"}
+        return [f for f in super().get_user_visible_fields() if f.attribute not in ignored]
+
     def export_field(self, field, instance, **kwargs):
         # Numbers stay numbers in XLSX (sums work), and plain text in CSV.
         if field.attribute in ("value", "year") and kwargs.get("force_native_type"):
@@ -246,8 +251,8 @@ class IndicatorValueResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         try:
             instance.clean_fields(exclude=[*errors, "organisation", "indicator"])
-            if not errors:
-                instance.clean()
+            if not {"indicator", "year", "value"} & set(errors):
+                instance.clean()  # indicators.validation, also when only the name was wrong
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if not errors:

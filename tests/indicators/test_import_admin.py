@@ -238,3 +238,27 @@ def test_the_catalogue_exports_and_imports_back_unchanged_and_corrections_apply(
     corrected = Indicator.objects.get(revision__code="2023", code="GN.8b")
     assert corrected.name == "Solceller i kommunen (nätanslutna)"
     assert corrected.parent.code == "GN.8"
+
+
+def test_saving_one_value_in_the_admin_still_goes_through_the_service(admin_client, admin_user):
+    # values_upsert now returns its values lazily after a bulk write; the admin needs the pk.
+    vaggeryd = MunicipalityFactory(code="0665")
+    energy = Indicator.objects.get(revision__code="2023", code="GN.7")
+    response = admin_client.post(
+        reverse("admin:indicators_indicatorvalue_add"),
+        {
+            "organisation": vaggeryd.pk,
+            "indicator": energy.pk,
+            "year": 2022,
+            "value": "82.5",
+            "status": "final",
+            "source_note": "",
+            "comment": "",
+            "numerator": "",
+            "denominator": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    value = IndicatorValue.objects.get()
+    assert value.value == Decimal("82.5")
+    assert value.history.get().history_user == admin_user
