@@ -17,6 +17,7 @@ from indicators import importers
 from indicators.models import Indicator, IndicatorValue, Revision
 from indicators.numbers import NumberFormatError, parse_decimal
 from indicators.services import ValueInput, ValuesInvalid, values_upsert
+from members.models import Municipality
 
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
 HEADER_ROWS = 1  # import-export counts data rows from 1; people count the header too
@@ -77,8 +78,6 @@ class ValueLookups(importers.Lookups):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        from members.models import Municipality
-
         self.organisations = Municipality.objects.in_bulk(list(self.names))
 
 
