@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate data clean serve
+.PHONY: install run test lint migrate data clean serve bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ serve: install
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn ekokommun.wsgi --workers $(WORKERS) \
 		--bind 127.0.0.1:8000 --graceful-timeout 10
+# Benchmarks on this machine's PostgreSQL, each in a database of its own; not timed tests.
+# They need wrk (apt-get install wrk) and restart PostgreSQL once (the fault run).
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/bulk_load.py
+	$(PY) bench/load.py
+	$(PY) bench/fault.py
+	$(PY) bench/page_weight.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "ninja",
     "members",
     "indicators",
 ]

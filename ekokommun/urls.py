@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
+from indicators.api import api
 
 admin.site.site_header = "Sveriges Ekokommuner – kansliet"
 admin.site.site_title = "Ekokommun"
@@ -18,6 +19,7 @@ urlpatterns = [
         LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
+    path("api/v1/", api.urls),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),

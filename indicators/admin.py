@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ekokommun.import_formats import FORMATS
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.services import ValueInput, value_delete, values_upsert
 from members.admin import MunicipalityAdmin
 from members.models import Municipality
@@ -19,7 +22,9 @@ class StatusBandInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
+    formats = FORMATS
     list_display = ["code", "name", "revision", "unit", "direction", "reported_by", "continues"]
     list_filter = ["revision", "reported_by", "direction"]
     search_fields = ["code", "name", "name_en"]
@@ -30,7 +35,12 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    # Import writes through values_upsert (see IndicatorValueResource); the value history, not
+    # the admin log, records who imported what.
+    resource_classes = [IndicatorValueResource]
+    formats = FORMATS
+    skip_admin_log = True
     list_display = [
         "organisation",
         "indicator",

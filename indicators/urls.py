@@ -1,10 +1,18 @@
 from django.urls import path
 
-from indicators import views, views_reporting
+from indicators import downloads, views, views_reporting
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sok/", views.search, name="search"),
+    # Downloads first: "nyckeltal/<code>/data.csv" would otherwise read as a revision page.
+    path("kommun/<str:code>/data.<str:fmt>", downloads.member_data, name="member_data"),
+    path("nyckeltal/<str:code>/data.<str:fmt>", downloads.indicator_data, name="indicator_data"),
+    path(
+        "nyckeltal/<str:revision>/<str:code>/data.<str:fmt>",
+        downloads.indicator_data,
+        name="indicator_revision_data",
+    ),
     path("kommun/<str:code>/", views.member_detail, name="member_detail"),
     path("nyckeltal/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path(

@@ -10,7 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
+from ekokommun.import_formats import FORMATS
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -28,6 +30,7 @@ from members.models import (
     OrganisationAccess,
     Population,
 )
+from members.resources import ContactPersonResource, MembershipResource
 from members.selectors import fees_for_year
 from members.services import (
     contact_person_replace,
@@ -157,7 +160,9 @@ def _current_contact(role: str):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MembershipResource]
+    formats = FORMATS
     list_display = [
         "organisation",
         "county",
@@ -615,7 +620,9 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ContactPersonResource]
+    formats = FORMATS
     list_display = ["name", "role", "organisation", "title", "email", "phone", "ended_on"]
     list_filter = [
         "role",

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -307,3 +307,49 @@ def fees_for_year(*, year: int) -> dict:
         "total": sum((row["fee"] for row in rows if row["fee"] is not None), Decimal(0)),
         "missing_population": [row["name"] for row in rows if row["inhabitants"] is None],
     }
+
+
+# --- Open data (API and downloads): public facts only, never contact persons -----------------
+
+
+def organisations_open_data(
+    *,
+    code: str | None = None,
+    kind: str | None = None,
+    county_code: str | None = None,
+    members_only: bool = False,
+) -> list[dict]:
+    """Every organisation with its county, kind and member-since date, in code order: one query.
+
+    "Member since" is the start of the current (active) membership; None for non-members.
+    """
+    organisations = (
+        Municipality.objects.select_related("county")
+        .annotate(
+            member_since=Min(
+                "memberships__joined_on",
+                filter=Q(memberships__status=Membership.Status.ACTIVE),
+            )
+        )
+        .order_by("code")
+    )
+    if code:
+        organisations = organisations.filter(code=code)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if county_code:
+        organisations = organisations.filter(county__code=county_code)
+    if members_only:
+        organisations = organisations.filter(member_since__isnull=False)
+    return [
+        {
+            "code": org.code,
+            "name": org.name,
+            "kind": org.kind,
+            "county_code": org.county.code,
+            "county": org.county.name,
+            "is_member": org.member_since is not None,
+            "member_since": org.member_since,
+        }
+        for org in organisations
+    ]

@@ -63,7 +63,9 @@ def test_a_dump_restored_into_an_empty_database_has_every_value_and_history_row(
     tmp_path, reference_data, django_user_model
 ):
     reporter = django_user_model.objects.create_user("strateg")
-    indicators = list(Indicator.objects.filter(revision__is_current=True, code__in=["GN.7", "GN.6a"]))
+    indicators = list(
+        Indicator.objects.filter(revision__is_current=True, code__in=["GN.7", "GN.6a"])
+    )
     for code in ("0665", "0680"):
         organisation = MembershipFactory(organisation=MunicipalityFactory(code=code)).organisation
         for value in ("40", "45"):  # a create and an update: two history rows each

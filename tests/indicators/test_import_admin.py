@@ -1,0 +1,264 @@
+"""Import and export in the admin (django-import-export), through the one write service."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from indicators.models import Indicator, IndicatorValue
+from members.models import ContactPerson, Membership
+from tests.indicators.factories import IndicatorValueFactory
+from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+CSV, XLSX = "0", "1"  # the admin's formats, in the order the admin classes list them
+
+
+def preview(client, model, name, content, fmt=CSV):
+    return client.post(
+        reverse(f"admin:{model}_import"),
+        {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
+    )
+
+
+def confirm(client, model, response):
+    form = response.context.get("confirm_form")
+    assert form is not None, [
+        (row.number, row.error_dict) for row in response.context["result"].invalid_rows
+    ] or response.context["form"].errors
+    return client.post(reverse(f"admin:{model}_process_import"), form.initial, follow=True)
+
+
+def export(client, model, fmt=CSV, **filters):
+    url = reverse(f"admin:{model}_export")
+    if filters:
+        url += "?" + "&".join(f"{k}={v}" for k, v in filters.items())
+    form = client.get(url).context["form"]
+    data = {"format": fmt, "resource": "0"}
+    data.update({name: "on" for name in form.fields if name not in ("format", "resource")})
+    data.pop("export_items", None)
+    response = client.post(url, data)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return response.content
+
+
+def values_table():
+    return sorted(
+        IndicatorValue.objects.values_list(
+            "organisation__code", "indicator__code", "year", "value", "status", "source_note"
+        )
+    )
+
+
+VALUES = "indicators_indicatorvalue"
+
+
+def test_a_clean_csv_is_previewed_then_imported_with_the_importer_in_the_history(
+    admin_client, admin_user
+):
+    content = (
+        "\ufeffkommunkod; Kommun ;nyckeltal;år;värde;status;källa\n"
+        "0665;;GN.7;2021;80,5;;Egen mätning\n"
+        "; vaggeryd ;GN.7;2022;82,3;preliminärt;\n"
+        ";Jönköpings kommun;GN.1a;2022;2,47;;\n"
+    ).encode()
+    response = preview(admin_client, VALUES, "varden.csv", content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some rows failed" not in html
+    assert not IndicatorValue.objects.exists()  # the preview writes nothing
+
+    confirm(admin_client, VALUES, response)
+    assert values_table() == [
+        ("0665", "GN.7", 2021, Decimal("80.5"), "final", "Egen mätning"),
+        ("0665", "GN.7", 2022, Decimal("82.3"), "preliminary", ""),
+        ("0680", "GN.1a", 2022, Decimal("2.47"), "final", ""),
+    ]
+    history = IndicatorValue.history.all()
+    assert {(h.history_type, h.history_user_id) for h in history} == {("+", admin_user.pk)}
+    assert history.first().history_change_reason == "Import i administrationen varden.csv"
+
+
+def test_a_clean_xlsx_is_imported(admin_client):
+    IndicatorValueFactory(
+        organisation=MunicipalityFactory(code="0665"),
+        indicator=Indicator.objects.get(revision__code="2023", code="GN.6a"),
+        year=2020,
+        value=Decimal(500),
+    )
+    book = openpyxl.Workbook()
+    book.active.append(["Kommunkod", "Nyckeltal", "År", "Värde"])
+    book.active.append([665, "GN.6a", 2020, 512])  # an update of the stored 500
+    book.active.append(["0665", "GN.6a", 2021, 498.0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = preview(admin_client, VALUES, "varden.xlsx", buffer.getvalue(), fmt=XLSX)
+    confirm(admin_client, VALUES, response)
+    assert sorted(IndicatorValue.objects.values_list("year", "value")) == [
+        (2020, Decimal("512")),
+        (2021, Decimal("498")),
+    ]
+    assert IndicatorValue.objects.count() == 2
+
+
+def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(admin_client):
+    content = (
+        "kommunkod;nyckeltal;år;värde\n"
+        "0665;GN.7;2021;80\n"
+        "0665;GN.7;2022;140\n"  # row 3: above 100 %
+        "Vagerud;GN.7;2022;50\n"  # row 4: unknown name
+        "0665;GN.7;2021;81\n"  # row 5: the same key as row 2
+    ).encode()
+    response = preview(admin_client, VALUES, "varden.csv", content)
+    html = response.content.decode()
+    assert response.context.get("confirm_form") is None
+    rows = {row.number: row for row in response.context["result"].invalid_rows}
+    assert sorted(rows) == [3, 4, 5]
+    assert rows[3].field_specific_errors == {
+        "värde": [
+            "GN.7 Förnybar och återvunnen energi i lokaler: värdet 140 är högre än det högsta "
+            "tillåtna, 100 %."
+        ]
+    }
+    assert rows[4].field_specific_errors == {"kommunkod": ["Okänd kommun eller region ”Vagerud”."]}
+    assert rows[5].non_field_specific_errors == ["Samma kommun, nyckeltal och år som rad 2."]
+    assert "Okänd kommun eller region ”Vagerud”." in html
+    assert not IndicatorValue.objects.exists()
+
+
+def test_an_unreadable_number_and_an_unknown_indicator_are_reported_per_row(admin_client):
+    content = "kommunkod,nyckeltal,år,värde\n0665,GN.7,2021,åttio\n0665,GN.42,2021,8\n"
+    response = preview(admin_client, VALUES, "varden.csv", content.encode())
+    rows = {
+        row.number: row.field_specific_errors for row in response.context["result"].invalid_rows
+    }
+    assert rows == {
+        2: {"värde": ["”åttio” är inte ett tal. Skriv till exempel 2,47 eller 1 250."]},
+        3: {"nyckeltal": ["Okänt nyckeltal ”GN.42” i revision 2023."]},
+    }
+
+
+@pytest.mark.parametrize("fmt", [CSV, XLSX])
+def test_export_then_import_changes_nothing(admin_client, fmt):
+    vaggeryd = MunicipalityFactory(code="0665")
+    energy = Indicator.objects.get(revision__code="2023", code="GN.7")
+    waste = Indicator.objects.get(revision__code="2023", code="GN.6a")
+    older = Indicator.objects.get(revision__code="2012", code="GN.7")
+    IndicatorValueFactory(organisation=vaggeryd, indicator=energy, year=2021, value="80.5")
+    IndicatorValueFactory(
+        organisation=vaggeryd,
+        indicator=energy,
+        year=2022,
+        value="100",
+        status="preliminary",
+        source_note="Egen mätning; fakturor",
+        comment='Rad ett\nrad två, "citat"',
+    )
+    IndicatorValueFactory(organisation=vaggeryd, indicator=waste, year=2022, value="512")
+    IndicatorValueFactory(organisation=vaggeryd, indicator=older, year=2010, value="498")
+    before = sorted(IndicatorValue.objects.values_list())
+    history_before = IndicatorValue.history.count()
+
+    content = export(admin_client, VALUES, fmt)
+    response = preview(
+        admin_client, VALUES, "export." + ("csv" if fmt == CSV else "xlsx"), content, fmt
+    )
+    result = response.context["result"]
+    assert not result.has_validation_errors()
+    assert result.totals["skip"] == 4
+    confirm(admin_client, VALUES, response)
+    after = sorted(IndicatorValue.objects.values_list())
+    assert [row[:-2] for row in after] == [row[:-2] for row in before]  # all but entered_*
+    assert IndicatorValue.history.count() == history_before
+
+
+def test_the_export_follows_the_admin_filter_and_carries_units_and_sources(admin_client):
+    vaggeryd = MunicipalityFactory(code="0665")
+    energy = Indicator.objects.get(revision__code="2023", code="GN.7")
+    waste = Indicator.objects.get(revision__code="2023", code="GN.6a")
+    IndicatorValueFactory(organisation=vaggeryd, indicator=energy, year=2021, value="80.5")
+    IndicatorValueFactory(organisation=vaggeryd, indicator=waste, year=2021, value="512")
+    text = export(admin_client, VALUES, CSV, indicator__id__exact=waste.pk).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0] == (
+        "kommunkod,kommun,nyckeltal,revision,nyckeltalets namn,år,värde,enhet,status,källa,"
+        "kommentar,datakälla"
+    )
+    assert lines[1:] == [
+        "0665,Vaggeryd,GN.6a,2023,Mängd hushållsavfall,2021,512,kg/person,slutligt,,,Avfall Sverige"
+    ]
+
+
+def test_memberships_and_contact_persons_export_and_import_back_unchanged(admin_client):
+    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
+    ContactPersonFactory(membership=membership, name="Anna Ek", email="anna@vaggeryd.se")
+    for model, manager in (
+        ("members_membership", Membership.objects),
+        ("members_contactperson", ContactPerson.objects),
+    ):
+        before = sorted(manager.values_list())
+        content = export(admin_client, model, CSV)
+        response = preview(admin_client, model, "lista.csv", content)
+        assert response.context["result"].totals["skip"] == 1, model
+        confirm(admin_client, model, response)
+        assert sorted(manager.values_list()) == before
+
+
+def test_a_contact_person_is_added_to_a_members_current_membership_by_kommunkod(admin_client):
+    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
+    content = (
+        "kommunkod,roll,namn,titel,e-post\n"
+        "0665,politician,Erik Berg,Kommunstyrelsens ordförande,erik@vaggeryd.se\n"
+    ).encode()
+    response = preview(admin_client, "members_contactperson", "kontakter.csv", content)
+    confirm(admin_client, "members_contactperson", response)
+    person = ContactPerson.objects.get()
+    assert (person.membership, person.role, person.name) == (membership, "politician", "Erik Berg")
+
+
+def test_the_catalogue_exports_and_imports_back_unchanged_and_corrections_apply(admin_client):
+    model = "indicators_indicator"
+    before = sorted(Indicator.objects.values_list())
+    content = export(admin_client, model, XLSX)
+    response = preview(admin_client, model, "katalog.xlsx", content, XLSX)
+    assert response.context["result"].totals["skip"] == Indicator.objects.count()
+    confirm(admin_client, model, response)
+    assert sorted(Indicator.objects.values_list()) == before
+
+    content = (
+        "revision,kod,namn,enhet,riktning,decimaler,lägsta värde,högsta värde,huvudindikator\n"
+        "2023,GN.8b,Solceller i kommunen (nätanslutna),W/inv,higher,2,0,,GN.8\n"
+    ).encode()
+    response = preview(admin_client, model, "rattelse.csv", content)
+    confirm(admin_client, model, response)
+    corrected = Indicator.objects.get(revision__code="2023", code="GN.8b")
+    assert corrected.name == "Solceller i kommunen (nätanslutna)"
+    assert corrected.parent.code == "GN.8"
+
+
+def test_saving_one_value_in_the_admin_still_goes_through_the_service(admin_client, admin_user):
+    # values_upsert now returns its values lazily after a bulk write; the admin needs the pk.
+    vaggeryd = MunicipalityFactory(code="0665")
+    energy = Indicator.objects.get(revision__code="2023", code="GN.7")
+    response = admin_client.post(
+        reverse("admin:indicators_indicatorvalue_add"),
+        {
+            "organisation": vaggeryd.pk,
+            "indicator": energy.pk,
+            "year": 2022,
+            "value": "82.5",
+            "status": "final",
+            "source_note": "",
+            "comment": "",
+            "numerator": "",
+            "denominator": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    value = IndicatorValue.objects.get()
+    assert value.value == Decimal("82.5")
+    assert value.history.get().history_user == admin_user
