@@ -27,7 +27,7 @@ ENDPOINTS = [
     ("/healthz", "/healthz"),
     ("member page", "/kommun/0665/"),
     ("indicator page", "/nyckeltal/GN.6a/"),
-    ("API query", "/api/v1/values?indicator=GN.6a&county=06&year_from=2015"),
+    ("API query", "/api/v1/values/?indicator=GN.6a&county=06&year_from=2015"),
 ]
 REPORT_LUA = """
 done = function(summary, latency, requests)
