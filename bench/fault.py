@@ -76,7 +76,7 @@ def env() -> dict:
         **os.environ,
         "DJANGO_ENV": "production",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "SECRET_KEY": "fault-" + "f" * 45,
+        "SECRET_KEY": "fault-secret-" + "0123456789abcdef" * 3,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",

@@ -44,7 +44,7 @@ def production_env() -> dict:
         **os.environ,
         "DJANGO_ENV": "production",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "SECRET_KEY": "load-" + "s" * 45,
+        "SECRET_KEY": "load-secret-" + "0123456789abcdef" * 3,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",

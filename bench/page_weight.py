@@ -26,7 +26,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DJANGO_ENV": "production",
-        "SECRET_KEY": "bench-" + "x" * 40,
+        "SECRET_KEY": "bench-secret-" + "0123456789abcdef" * 3,
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),

@@ -35,9 +35,9 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 
 if PRODUCTION:
-    if len(SECRET_KEY) < 32 or SECRET_KEY == DEV_SECRET_KEY:
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY == DEV_SECRET_KEY:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production."
+            "SECRET_KEY must be set to a random value of at least 50 characters in production."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")

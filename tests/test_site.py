@@ -13,6 +13,7 @@ from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MembershipFactory, MunicipalityFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+REAL_SECRET = "a-real-secret-4b9f2c7e1d8a6035-e2c9f71b3a5d4086-7c1e9b2f5a3d8064"
 
 
 @pytest.mark.django_db
@@ -43,14 +44,14 @@ def test_production_refuses_to_start_without_a_real_secret():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _import_settings({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50})
+    result = _import_settings({"DJANGO_ENV": "production", "SECRET_KEY": REAL_SECRET})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
 def test_production_starts_with_real_settings_and_debug_off():
     result = _import_settings(
-        {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ekokommun.se"}
+        {"DJANGO_ENV": "production", "SECRET_KEY": REAL_SECRET, "ALLOWED_HOSTS": "ekokommun.se"}
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -135,3 +136,12 @@ def test_admin_pages_open_for_staff(admin_client):
     response = admin_client.get(reverse("admin:members_municipality_change", args=[vaggeryd.pk]))
     assert response.status_code == 200
     assert "värden (skrivskyddat)" in response.content.decode().lower()
+
+
+def test_production_refuses_a_short_or_repetitive_secret():
+    for weak in ("x" * 80, "short-secret"):
+        result = _import_settings(
+            {"DJANGO_ENV": "production", "SECRET_KEY": weak, "ALLOWED_HOSTS": "ekokommun.se"}
+        )
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set" in result.stderr
