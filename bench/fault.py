@@ -22,9 +22,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, fresh_database, production_env, start_gunicorn
+
 PORT = 8766
 DATABASE = "ekokommun_fault"
 BASE = f"http://127.0.0.1:{PORT}"
@@ -71,34 +71,8 @@ class FormReader(HTMLParser):
             self.fields[self._textarea] += data
 
 
-def env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "SECRET_KEY": "fault-secret-" + "0123456789abcdef" * 3,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "ERROR",
-        "AXES_ENABLED": "false",
-        "DJANGO_SETTINGS_MODULE": "ekokommun.settings",
-    }
-
-
 def prepare(environment: dict) -> list[tuple[str, str, int]]:
-    for tool, extra in (("dropdb", ["--if-exists"]), ("createdb", [])):
-        subprocess.run([tool, "-h", "127.0.0.1", "-U", "postgres", *extra, DATABASE], check=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["migrate", "-v0"],
-        ["load_reference_data", "-v0"],
-        ["seed_demo", "-v0", "--members", "12", "--years", "2015-2024"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        subprocess.run(
-            manage + command, env=environment, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-        )
+    fresh_database(DATABASE, environment, members=12, years="2015-2024")
     os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
     import django
@@ -205,26 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=12)
     args = parser.parse_args()
-    environment = env()
+    environment = production_env(DATABASE, LOG_LEVEL="ERROR", AXES_ENABLED="false")
     reporters = prepare(environment)
-    workers = 2 * (os.cpu_count() or 1) + 1
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "ekokommun.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "critical",
-        ],
-        env=environment,
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, _workers = start_gunicorn(environment, PORT)
     stop = threading.Event()
     acked: list = []
     counts: dict = {}

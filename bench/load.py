@@ -20,7 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import fresh_database, production_env, start_gunicorn
+
 PORT = 8765
 DATABASE = "ekokommun_load"
 ENDPOINTS = [
@@ -37,35 +38,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
 end
 """
-
-
-def production_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "SECRET_KEY": "load-secret-" + "0123456789abcdef" * 3,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "ekokommun-load-static"),
-    }
-
-
-def prepare(env: dict) -> None:
-    # A fresh database each run: the same deterministic data, nothing left from earlier runs.
-    for tool in ("dropdb", "createdb"):
-        extra = ["--if-exists"] if tool == "dropdb" else []
-        subprocess.run([tool, "-h", "127.0.0.1", "-U", "postgres", *extra, DATABASE], check=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["migrate", "-v0"],
-        ["load_reference_data", "-v0"],
-        ["seed_demo", "-v0", "--members", "290", "--years", "1995-2024"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        subprocess.run(manage + command, env=env, cwd=ROOT, check=True)
 
 
 def wait_until_up(url: str, seconds: float = 30) -> None:
@@ -115,24 +87,13 @@ def main() -> int:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
-    env = production_env()
-    prepare(env)
-    workers = 2 * (os.cpu_count() or 1) + 1
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "ekokommun.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
+    env = production_env(
+        DATABASE,
+        LOG_LEVEL="WARNING",
+        STATIC_ROOT=str(Path(tempfile.gettempdir()) / "ekokommun-load-static"),
     )
+    fresh_database(DATABASE, env, members=290, years="1995-2024")
+    server, workers = start_gunicorn(env, PORT)
     base = f"http://127.0.0.1:{PORT}"
     results = []
     try:

@@ -99,6 +99,19 @@ def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
     }
 
 
+def _sekom_trace(years: list[int], averages: list[dict], unit: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+        "x": years,
+        "y": _on_years(years, averages, "sekom"),
+        "connectgaps": False,
+        "line": {"color": SEKOM, "dash": "dot", "width": 2},
+        "hovertemplate": _hover(unit),
+    }
+
+
 def member_figure(block: dict, *, member_name: str) -> dict:
     """The member's series against its own past, with averages, targets and status bands."""
     unit = block["unit"]
@@ -152,18 +165,7 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                 "hovertemplate": _hover(unit),
             }
         )
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
-            "x": years,
-            "y": _on_years(years, block["averages"], "sekom"),
-            "connectgaps": False,
-            "line": {"color": SEKOM, "dash": "dot", "width": 2},
-            "hovertemplate": _hover(unit),
-        }
-    )
+    data.append(_sekom_trace(years, block["averages"], unit))
     data.append(
         {
             "type": "scatter",
@@ -272,18 +274,7 @@ def compare_figure(comparison: dict) -> dict:
                 "hovertemplate": _hover(unit),
             }
         )
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
-            "x": years,
-            "y": _on_years(years, comparison["averages"], "sekom"),
-            "connectgaps": False,
-            "line": {"color": SEKOM, "dash": "dot", "width": 2},
-            "hovertemplate": _hover(unit),
-        }
-    )
+    data.append(_sekom_trace(years, comparison["averages"], unit))
     low, high = _value_range([v for trace in data for v in trace["y"]])
     layout = _layout(unit, years, low, high)
     layout["height"] = 420

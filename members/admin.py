@@ -34,9 +34,9 @@ from members.resources import ContactPersonResource, MembershipResource
 from members.selectors import fees_for_year
 from members.services import (
     contact_person_replace,
-    membership_resign,
     memberships_approve,
     memberships_reject,
+    memberships_resign,
     reporting_account_invite,
 )
 
@@ -246,12 +246,11 @@ class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
         form = ResignationForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             try:
-                for membership in queryset:
-                    membership_resign(
-                        membership=membership,
-                        left_on=form.cleaned_data["left_on"],
-                        decision=form.cleaned_data["decision"],
-                    )
+                memberships_resign(
+                    memberships=queryset,
+                    left_on=form.cleaned_data["left_on"],
+                    decision=form.cleaned_data["decision"],
+                )
             except ValidationError as error:
                 form.add_error(None, _errors_text(error))
             else:

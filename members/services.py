@@ -472,6 +472,17 @@ def membership_resign(
 
 
 @transaction.atomic
+def memberships_resign(
+    *, memberships: Iterable[Membership], left_on: datetime.date, decision: str
+) -> list[Membership]:
+    """Resign several members at once, all or none."""
+    return [
+        membership_resign(membership=membership, left_on=left_on, decision=decision)
+        for membership in memberships
+    ]
+
+
+@transaction.atomic
 def contact_person_replace(
     *,
     membership: Membership,

@@ -246,3 +246,24 @@ def test_the_admin_shows_which_members_lack_a_contact_person(admin_client):
     html = admin_client.get(changelist).content.decode()
     assert '<td class="field-missing_contacts">tjänsteperson</td>' in html
     assert '<td class="field-missing_contacts">–</td>' in html
+
+
+def test_resigning_several_members_at_once_is_all_or_nothing(admin_client, vaggeryd_member):
+    # Värnamo (listed after Vaggeryd) joined in 2020: a leaving date in 2019 is refused for it,
+    # so Vaggeryd, handled first, must not stay resigned either.
+    late = MembershipFactory(
+        organisation=MunicipalityFactory(code="0683"), joined_on=datetime.date(2020, 5, 1)
+    )
+    response = admin_client.post(
+        reverse("admin:members_membership_changelist"),
+        {
+            "action": "resign_memberships",
+            "_selected_action": [vaggeryd_member.pk, late.pk],
+            "apply": "1",
+            "left_on": "2019-12-31",
+            "decision": "KF 2019-10-28 § 112",
+        },
+    )
+    assert response.status_code == 200
+    assert "Utträdet kan inte ligga före inträdet" in response.content.decode()
+    assert set(Membership.objects.values_list("status", flat=True)) == {"active"}

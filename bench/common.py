@@ -1,0 +1,49 @@
+"""What the benchmark scripts share: the production environment, a fresh database, gunicorn."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(database: str, **extra: str) -> dict:
+    """The production settings on plain http, against `database` on this machine's PostgreSQL."""
+    return {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "ekokommun.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "SECRET_KEY": "bench-secret-" + "0123456789abcdef" * 3,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        **extra,
+    }
+
+
+def fresh_database(database: str, env: dict, *, members: int, years: str) -> None:
+    """Drop and recreate `database`, then migrate and load reference and demo data."""
+    for tool, options in (("dropdb", ["--if-exists"]), ("createdb", [])):
+        subprocess.run([tool, "-h", "127.0.0.1", "-U", "postgres", *options, database], check=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "-v0"],
+        ["load_reference_data", "-v0"],
+        ["seed_demo", "-v0", "--members", str(members), "--years", years],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def start_gunicorn(env: dict, port: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn with workers sized to the machine (2 x cores + 1), in its own process group."""
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "ekokommun.wsgi",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "critical"],
+        env=env, cwd=ROOT, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return server, workers
