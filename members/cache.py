@@ -1,8 +1,9 @@
 """Caching of public pages, keyed by the site's data version.
 
-Every write that changes public data bumps `SiteState.data_version` (members.services.
-site_data_changed). Keys carry that version, so an entry can never be served after the data it
-was built from changed, whichever process or machine cached it; old entries simply expire.
+Every write that changes public data gives `SiteState.data_version` a new value
+(members.services.site_data_changed). Keys carry that version, so an entry can never be served
+after the data it was built from changed, whichever process or machine cached it; old entries
+simply expire.
 """
 
 import hashlib
@@ -40,9 +41,9 @@ def public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
         version = site_state(request).data_version
+        if request.method != "GET" or request.user.is_authenticated or version is None:
+            return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"page:{version}:{get_language()}:{path}"
         cached = cache.get(key)

@@ -1,5 +1,6 @@
 """Organisations (municipalities and regions), their populations, memberships and contacts."""
 
+import secrets
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -516,8 +517,10 @@ class FeeSchedule(models.Model):
 class SiteState(models.Model):
     """The one row every public page reads first (one query, like /healthz).
 
-    `data_version` grows whenever anything the public pages show changes, so cached page data
-    keyed by it is never stale, whichever process or machine cached it. `demo` holds the demo
+    `data_version` changes whenever anything the public pages show changes, so cached page data
+    keyed by it is never stale, whichever process or machine cached it. It is a new random
+    number each time rather than a counter: a restored backup or a recreated database can then
+    never meet cache entries left from another history under the same version. `demo` holds the demo
     data's parameters while the database holds generated demo data.
     """
 
@@ -535,3 +538,7 @@ class SiteState(models.Model):
 
     def __str__(self) -> str:
         return f"Dataversion {self.data_version}"
+
+    @staticmethod
+    def new_version() -> int:
+        return secrets.randbits(62)

@@ -78,18 +78,18 @@ def member_search(*, query: str) -> list[dict]:
 
 
 def site_state(request=None) -> SiteState:
-    """The site's data version and demo flag, read once per request (one query)."""
+    """The site's data version and demo flag, read once per request (one query).
+
+    Without the row (it is created by a migration) the version is None and nothing is cached.
+    """
     if request is not None and hasattr(request, "_site_state"):
         return request._site_state
     state = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).first() or SiteState(
-        pk=SiteState.SINGLETON_ID
+        pk=SiteState.SINGLETON_ID, data_version=None
     )
     if request is not None:
         request._site_state = state
     return state
-
-
-# --- applications ----------------------------------------------------------------------------
 
 
 def organisation_application_block(*, organisation: Municipality) -> str | None:

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, mail_managers
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -91,11 +90,12 @@ def site_data_changed() -> None:
     rolled-back write leaves the version as it was. The row lock this takes also orders
     concurrent writers, which is cheap at this association's scale.
     """
-    updated = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).update(
-        data_version=F("data_version") + 1
-    )
+    version = SiteState.new_version()
+    updated = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).update(data_version=version)
     if not updated:
-        SiteState.objects.get_or_create(pk=SiteState.SINGLETON_ID, defaults={"data_version": 1})
+        SiteState.objects.update_or_create(
+            pk=SiteState.SINGLETON_ID, defaults={"data_version": version}
+        )
 
 
 def site_demo_set(*, parameters: dict | None) -> None:

@@ -95,3 +95,29 @@ def test_the_language_link_sets_a_preference_and_only_returns_to_this_site(clien
     assert away["Location"] == "/"
     unknown = client.get(reverse("language_switch", args=["xx"]))
     assert "django_language" not in unknown.cookies
+
+
+def test_the_shared_redis_cache_serves_and_invalidates_the_same_way(
+    client, vaggeryd, waste, settings
+):
+    # The machine runs Redis at 127.0.0.1:6379 (REDIS_URL in production); a key prefix of its
+    # own keeps this test apart from anything else there.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+            "KEY_PREFIX": f"ekokommun-test-{vaggeryd.pk}-{site_state().data_version}",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("member_detail", args=["0665"])
+    _save(vaggeryd, waste, "491")
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    _save(vaggeryd, waste, "452")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "452 kg/person" in response.content.decode()
+    cache.clear()
