@@ -1,6 +1,7 @@
 """Load run: the production set-up on PostgreSQL with full-size data, 32 connections.
 
-Prepares a separate database (ekokommun_load) with 290 members, every indicator and 30 years of
+Prepares a separate database (ekokommun_load) and uses Redis (REDIS_URL, or the machine's at
+127.0.0.1:6379 database 2) as the shared cache, with 290 members, every indicator and 30 years of
 values, starts gunicorn with workers sized to the machine, then drives each endpoint with wrk
 (32 connections, loopback only) for the same time and prints requests per second, p50/p95/p99
 latency and errors, and each page's throughput as a ratio of /healthz measured in the same run
@@ -90,6 +91,8 @@ def main() -> int:
     env = production_env(
         DATABASE,
         LOG_LEVEL="WARNING",
+        # The machine's Redis, shared by every gunicorn worker as in production.
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2"),
         STATIC_ROOT=str(Path(tempfile.gettempdir()) / "ekokommun-load-static"),
     )
     fresh_database(DATABASE, env, members=290, years="1995-2024")

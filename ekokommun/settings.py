@@ -233,10 +233,18 @@ X_FRAME_OPTIONS = "DENY"
 # Cache for the public pages' computed data: Redis when REDIS_URL is set (shared by every
 # process and machine), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ekokommun-local",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else LOCAL_CACHE
+    ),
+    # Each process's copy in front of the shared cache; safe because entries never change under
+    # their versioned keys (members/cache.py).
+    "local": LOCAL_CACHE,
 }

@@ -12,11 +12,13 @@ from typing import Literal
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from indicators.models import Indicator, Revision
 from indicators.selectors import indicator_catalogue, values_open_data
+from members.cache import public_page
 from members.models import County, Municipality
 from members.selectors import organisations_open_data
 
@@ -178,6 +180,7 @@ def known_county(code: str | None) -> str | None:
     url_name="organisations",
     summary="Kommuner och regioner",
 )
+@decorate_view(public_page)
 def organisations(request, filters: Query[OrganisationFilters], paging: Query[PageParams]):
     rows = organisations_open_data(
         kind=filters.kind,
@@ -199,6 +202,7 @@ def organisations(request, filters: Query[OrganisationFilters], paging: Query[Pa
     url_name="organisation",
     summary="En kommun eller region",
 )
+@decorate_view(public_page)
 def organisation(request, code: str = Path(..., pattern=CODE)):  # noqa: B008
     rows = organisations_open_data(code=code)
     if not rows:
@@ -260,6 +264,7 @@ def known_revision(code: str | None) -> str:
     url_name="indicators",
     summary="Nyckeltalens katalog",
 )
+@decorate_view(public_page)
 def indicators(request, filters: Query[RevisionFilter]):
     revision = known_revision(filters.revision)
     rows = indicator_catalogue(revision=revision)
@@ -305,6 +310,7 @@ class ValueFilters(Schema):
     url_name="values",
     summary="Värden per organisation, nyckeltal och år",
 )
+@decorate_view(public_page)
 def values(request, filters: Query[ValueFilters], paging: Query[PageParams]):
     if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
         raise error("year_from kan inte vara senare än year_to.")

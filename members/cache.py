@@ -1,9 +1,11 @@
-"""Caching of public pages, keyed by the site's data version.
+"""Caching of public pages and computed figures, keyed by the site's data version.
 
 Every write that changes public data gives `SiteState.data_version` a new value
 (members.services.site_data_changed). Keys carry that version, so an entry can never be served
 after the data it was built from changed, whichever process or machine cached it; old entries
-simply expire.
+simply expire. Because an entry never changes under its key, each process may also keep a
+small local copy in front of the shared cache (Redis when REDIS_URL is set) without any
+invalidation: the "local" cache in settings.
 """
 
 import hashlib
@@ -11,13 +13,36 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from members.selectors import site_state
 
-PAGE_SECONDS = getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600)
+SECONDS = getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600)
+
+
+def _tiers() -> list:
+    configured = settings.CACHES
+    if "local" not in configured or configured["local"] == configured["default"]:
+        return [caches["default"]]  # one local-memory cache: no second tier
+    return [caches["local"], caches["default"]]
+
+
+def _get(key: str):
+    tiers = _tiers()
+    for position, tier in enumerate(tiers):
+        value = tier.get(key)
+        if value is not None:
+            for nearer in tiers[:position]:
+                nearer.set(key, value, SECONDS)
+            return value
+    return None
+
+
+def _set(key: str, value) -> None:
+    for tier in _tiers():
+        tier.set(key, value, SECONDS)
 
 
 def versioned(name: str, *, version: int | None, compute: Callable, parts: tuple = ()):
@@ -26,10 +51,10 @@ def versioned(name: str, *, version: int | None, compute: Callable, parts: tuple
         return compute()
     detail = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()[:32]
     key = f"data:{version}:{name}:{detail}"
-    value = cache.get(key)
+    value = _get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, PAGE_SECONDS)
+        _set(key, value)
     return value
 
 
@@ -46,17 +71,18 @@ def public_page(view):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"page:{version}:{get_language()}:{path}"
-        cached = cache.get(key)
+        cached = _get(key)
         if cached is not None:
-            content_type, content = cached
-            response = HttpResponse(content, content_type=content_type)
+            status, content_type, content = cached
+            response = HttpResponse(content, content_type=content_type, status=status)
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response = response.render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response["Content-Type"], response.content), PAGE_SECONDS)
+        # 200 pages, and the API's 400 answers to bad parameters, which are just as stable.
+        if response.status_code in (200, 400) and not response.streaming and not response.cookies:
+            _set(key, (response.status_code, response["Content-Type"], response.content))
         response["X-Page-Cache"] = "miss"
         return response
 

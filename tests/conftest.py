@@ -11,11 +11,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (locmem outlives the rolled-back database)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

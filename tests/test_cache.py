@@ -107,17 +107,27 @@ def test_the_shared_redis_cache_serves_and_invalidates_the_same_way(
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
             "KEY_PREFIX": f"ekokommun-test-{vaggeryd.pk}-{site_state().data_version}",
-        }
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
     url = reverse("member_detail", args=["0665"])
     _save(vaggeryd, waste, "491")
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
+    caches["local"].clear()  # another process: nothing local, the page comes from Redis
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert any(b"page:" in key for key in _redis_keys())
     _save(vaggeryd, waste, "452")
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "452 kg/person" in response.content.decode()
     cache.clear()
+
+
+def _redis_keys() -> list[bytes]:
+    import redis
+
+    return redis.Redis.from_url("redis://127.0.0.1:6379/1").keys("*")

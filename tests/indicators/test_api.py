@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorValue
+from indicators.services import ValueInput, values_upsert
 from members.models import Membership, Municipality
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
@@ -169,7 +170,8 @@ def test_values_are_paged_without_gaps_or_overlaps(client, api_data):
 def test_a_page_of_values_takes_a_fixed_number_of_queries(
     client, api_data, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # Six for the answer, one for the data version that keys the response cache.
+    with django_assert_max_num_queries(7):
         get(client, "values", indicator="GN.7", organisation="0665", county="06", page_size=1000)
 
 
@@ -223,3 +225,25 @@ def test_values_with_decimals_come_out_as_numbers(client):
     )
     body = get(client, "values", indicator="GN.1a").json()
     assert body["results"][0]["value"] == 2.47
+
+
+def test_answers_are_cached_until_a_value_changes(client, api_data):
+    url = reverse("api-v1:values")
+    params = {"indicator": "GN.7", "organisation": "0665"}
+    first = client.get(url, params)
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(url, params)["X-Page-Cache"] == "hit"
+    value = IndicatorValue.objects.filter(organisation__code="0665", indicator__code="GN.7").first()
+    values_upsert(
+        rows=[
+            ValueInput(
+                organisation_id=value.organisation_id,
+                indicator=value.indicator,
+                year=value.year,
+                value=Decimal("12.5"),
+            )
+        ]
+    )
+    fresh = client.get(url, params)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert 12.5 in [row["value"] for row in fresh.json()["results"]]
