@@ -61,14 +61,15 @@ def indicator_detail(request, code: str, revision: str | None = None):
         code=code, revision=revision, county=county, data_version=_version(request)
     )
     contacts = {}
-    if viewer_sees_contacts(user=request.user):
+    shows_contacts = viewer_sees_contacts(user=request.user)
+    if shows_contacts:
         ids = [row["organisation_id"] for row in overview["strong"] + overview["improvers"]]
         contacts = selectors.official_contacts(organisation_ids=ids)
     for row in overview["strong"] + overview["improvers"]:
         row["contact"] = contacts.get(row["organisation_id"])
     overview["figure"] = charts.averages_figure(overview["indicator"], overview["averages"])
     overview["average_table"] = charts.averages_table(overview["indicator"], overview["averages"])
-    overview["shows_contacts"] = bool(contacts) or viewer_sees_contacts(user=request.user)
+    overview["shows_contacts"] = shows_contacts
     return render(request, "indicators/indicator_detail.html", overview)
 
 
