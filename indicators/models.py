@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import FIRST_YEAR, Municipality
@@ -117,7 +118,8 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["revision", "display_order", "code"]
         verbose_name = _("nyckeltal")
-        verbose_name_plural = _("nyckeltal")
+        # Swedish uses one word for one and many; the context lets English say "key figures".
+        verbose_name_plural = pgettext_lazy("plural", "nyckeltal")
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "code"],
@@ -287,7 +289,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "organisation", "year"]
         verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name_plural = pgettext_lazy("plural", "mål")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "indicator", "year"],
