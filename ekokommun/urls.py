@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
 from indicators.api import api
 
-admin.site.site_header = "Sveriges Ekokommuner – kansliet"
+admin.site.site_header = _("Sveriges Ekokommuner – kansliet")
 admin.site.site_title = "Ekokommun"
-admin.site.index_title = "Register och nyckeltal"
+admin.site.index_title = _("Register och nyckeltal")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -277,13 +277,27 @@ def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
         ]
         book.close()
         return rows
-    text = decode_text(data)
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise RowProblem(
+            _("Filen kan inte läsas som text: spara den som CSV i UTF-8 och försök igen.")
+        ) from exc
     delimiter = sniff_delimiter(text)
-    return [
-        (number, cells)
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
-        if any(cell.strip() for cell in cells)
-    ]
+    # newline="" lets the csv module see every line ending as written: \r\n, \n or the old
+    # Mac \r, which a translating StringIO would leave inside fields.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [
+            (number, cells)
+            for number, cells in enumerate(reader, 1)
+            if any(c.strip() for c in cells)
+        ]
+    except csv.Error as exc:
+        raise RowProblem(
+            _("Filen kan inte läsas som CSV (rad %(line)s): kontrollera citattecknen.")
+            % {"line": reader.line_num}
+        ) from exc
 
 
 def read_table(data: bytes, *, fmt: str) -> ReadResult:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -117,7 +118,8 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["revision", "display_order", "code"]
         verbose_name = _("nyckeltal")
-        verbose_name_plural = _("nyckeltal")
+        # Swedish uses one word for one and many; the context lets English say "key figures".
+        verbose_name_plural = pgettext_lazy("plural", "nyckeltal")
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "code"],
@@ -139,6 +141,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the visitor's language: English when chosen and the catalogue has it."""
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
     @property
     def lower_is_better(self) -> bool:
@@ -287,7 +296,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["indicator", "organisation", "year"]
         verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name_plural = pgettext_lazy("plural", "mål")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "indicator", "year"],

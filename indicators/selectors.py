@@ -67,7 +67,7 @@ def indicator_summary(indicator: Indicator) -> dict:
     return {
         "id": indicator.pk,
         "code": indicator.code,
-        "name": indicator.name,
+        "name": indicator.display_name,
         "name_en": indicator.name_en,
         "unit": indicator.unit,
         "decimals": indicator.decimals,
@@ -93,7 +93,7 @@ def indicator_summary(indicator: Indicator) -> dict:
             {
                 "id": indicator.continues.pk,
                 "code": indicator.continues.code,
-                "name": indicator.continues.name,
+                "name": indicator.continues.display_name,
                 "revision": indicator.continues.revision.code,
             }
             if indicator.continues_id

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
-    verbose_name = "Medlemmar"
+    verbose_name = _("Medlemmar")
 
     def ready(self) -> None:
         from members.signals import connect_cache_invalidation

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.validation import validate_not_in_future, validate_pdf
 
@@ -25,7 +26,8 @@ class County(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("län")
-        verbose_name_plural = _("län")
+        # Swedish uses one word for one and many; the context lets English say "counties".
+        verbose_name_plural = pgettext_lazy("plural", "län")
 
     def __str__(self) -> str:
         return self.name
@@ -162,7 +164,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organisation__name", "-applied_on"]
         verbose_name = _("medlemskap")
-        verbose_name_plural = _("medlemskap")
+        verbose_name_plural = pgettext_lazy("plural", "medlemskap")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation"],
@@ -531,13 +533,13 @@ class SiteState(models.Model):
 
     class Meta:
         verbose_name = _("webbplatsens läge")
-        verbose_name_plural = _("webbplatsens läge")
+        verbose_name_plural = pgettext_lazy("plural", "webbplatsens läge")
         constraints = [
             models.CheckConstraint(name="site_state_single_row", condition=Q(id=1)),
         ]
 
     def __str__(self) -> str:
-        return f"Dataversion {self.data_version}"
+        return _("Dataversion %(version)s") % {"version": self.data_version}
 
     @staticmethod
     def new_version() -> int:

@@ -282,3 +282,25 @@ def test_kolada_needs_a_mapping(tmp_path):
     path = kolada_file(tmp_path, [kolada("N00401", "0665", 2022, 4.5)])
     with pytest.raises(CommandError, match="--kpi N00401=GN.1a"):
         call_command("import_values", str(path), "--format", "kolada")
+
+
+def test_a_csv_with_old_mac_line_endings_loads(tmp_path):
+    # Found by the hostile-input property test: a lone \r ended a line inside a field.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(
+        b"kommunkod;nyckeltal;\xc3\xa5r;v\xc3\xa4rde\r0665;GN.7;2021;80,5\r0680;GN.7;2021;90\r"
+    )
+    run(path)
+    assert [row[:4] for row in stored()] == [
+        ("0665", "GN.7", 2021, Decimal("80.5")),
+        ("0680", "GN.7", 2021, Decimal("90")),
+    ]
+
+
+def test_a_binary_file_is_reported_not_a_crash(tmp_path):
+    # Found by the hostile-input property test: bytes Windows-1252 does not define.
+    path = tmp_path / "trasig.csv"
+    path.write_bytes(b"\x8d\x81\x00kommunkod")
+    output, error = run_failing(path)
+    assert "Filen kan inte läsas som text" in output + error
+    assert stored() == []
