@@ -349,7 +349,12 @@ def _next_own_position(*, organisation: Municipality) -> int:
 
 
 def _name_taken(*, organisation: Municipality, name: str) -> Indicator | None:
-    return Indicator.objects.filter(owner=organisation, name__iexact=name.strip()).first()
+    # Compared in Python: SQLite's lower() and LIKE only fold ASCII (Å, Ä, Ö stay upper).
+    wanted = name.strip().casefold()
+    return next(
+        (i for i in Indicator.objects.filter(owner=organisation) if i.name.casefold() == wanted),
+        None,
+    )
 
 
 def _name_taken_error(*, organisation: Municipality, name: str) -> ValidationError:

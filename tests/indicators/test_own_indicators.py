@@ -150,8 +150,9 @@ def test_a_name_the_member_already_uses_is_refused_with_a_clear_message(
 
 
 def test_the_database_refuses_a_second_figure_of_the_same_name_for_one_member(cycling):
+    # (Letters outside ASCII fold only on PostgreSQL; SQLite's lower() leaves Å and Ä.)
     with pytest.raises(IntegrityError), transaction.atomic():
-        OwnIndicatorFactory(owner=cycling.owner, code="E.9", name="GÅNG- OCH CYKELVÄGAR")
+        OwnIndicatorFactory(owner=cycling.owner, code="E.9", name="Gång- Och Cykelvägar")
 
 
 def test_another_member_may_use_the_same_name(cycling, jonkoping, jonkoping_reporter):
