@@ -55,6 +55,7 @@ def save(page, year):
 def test_define_report_see_and_print_an_own_figure(page, live_server, reference_data):
     from indicators.models import Indicator, IndicatorValue
 
+    RESULTS.mkdir(exist_ok=True)
     call_command("seed_demo", members=12, years=(2016, YEAR), verbosity=0)
     strategist = UserFactory(username="strateg", email="strateg@vaggeryd.se")
     OrganisationAccessFactory(user=strategist, organisation__code="0665")
