@@ -25,12 +25,24 @@ class StatusBandInline(admin.TabularInline):
 class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
-    list_display = ["code", "name", "revision", "unit", "direction", "reported_by", "continues"]
-    list_filter = ["revision", "reported_by", "direction"]
-    search_fields = ["code", "name", "name_en"]
-    list_select_related = ["revision", "continues__revision"]
-    ordering = ["-revision__code", "display_order"]
-    raw_id_fields = ["continues", "parent"]
+    list_display = [
+        "code",
+        "name",
+        "revision",
+        "owner",
+        "unit",
+        "direction",
+        "reported_by",
+        "continues",
+        "retired_on",
+    ]
+    # Own figures (with an owner) are the members'; staff promote them from their own page.
+    list_filter = [("owner", admin.EmptyFieldListFilter), "revision", "reported_by", "direction"]
+    search_fields = ["code", "name", "name_en", "owner__name"]
+    list_select_related = ["revision", "continues__revision", "owner"]
+    ordering = ["-revision__code", "owner__name", "display_order"]
+    raw_id_fields = ["continues", "parent", "adopted_from"]
+    autocomplete_fields = ["owner"]
     inlines = [StatusBandInline]
 
 

@@ -7,8 +7,12 @@ hand-made series and the pages, downloads and API all share them.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from indicators.numbers import decimal_places, format_decimal
 
 # A value this many years older than the indicator's latest year no longer counts as "latest".
 RECENT_YEARS = 5
@@ -161,3 +165,121 @@ def learn_from(
 
     candidates = [row for row in strong if row["organisation_id"] != own_id]
     return sorted(candidates, key=closeness)[:limit]
+
+
+# --- Target tracking -------------------------------------------------------------------------
+
+# The projection is a straight line through the member's latest values, at least this few.
+PROJECTION_POINTS = 5
+MIN_PROJECTION_POINTS = 3
+COUNT_WORDS = {0: gettext_lazy("inget"), 1: gettext_lazy("ett"), 2: gettext_lazy("två")}
+
+
+def _shown(value: float, decimals: int) -> str:
+    return format_decimal(Decimal(repr(value)), decimals)
+
+
+def _target_shown(value: float, decimals: int) -> str:
+    """A target as it was set: 0,9 stays 0,9 even on a figure shown with two decimals."""
+    return _shown(value, min(decimals, decimal_places(Decimal(repr(value)))))
+
+
+def least_squares(points: list[Point]) -> tuple[float, float]:
+    """(slope per year, value at year 0) of the straight line closest to `points`."""
+    n = len(points)
+    mean_year = sum(p.year for p in points) / n
+    mean_value = sum(p.value for p in points) / n
+    spread = sum((p.year - mean_year) ** 2 for p in points)
+    slope = sum((p.year - mean_year) * (p.value - mean_value) for p in points) / spread
+    return slope, mean_value - slope * mean_year
+
+
+def _meets(value: float, target: float, *, lower_is_better: bool) -> bool:
+    return value <= target if lower_is_better else value >= target
+
+
+def target_projection(
+    *,
+    series: Iterable[Point],
+    target_year: int,
+    target_value: float,
+    lower_is_better: bool,
+    unit: str = "",
+    decimals: int = 1,
+    low: float | None = None,
+    high: float | None = None,
+) -> dict:
+    """Is the member on track to reach `target_value` by `target_year`? Said in words.
+
+    A least-squares line through the member's last PROJECTION_POINTS values (years with a value;
+    gaps are skipped, never zeros) is extended to the target year; the projected value is kept
+    within the figure's valid range (`low`, `high`) and compared, as shown (rounded to
+    `decimals`), with the target in the desired direction. With fewer than
+    MIN_PROJECTION_POINTS values there is no projection, and the text says so. Once the target
+    year has come, the latest value is compared with the target instead.
+    """
+    points = sorted(series, key=lambda p: p.year)[-PROJECTION_POINTS:]
+    result = {
+        "target_year": target_year,
+        "target_value": target_value,
+        "target_display": _target_shown(target_value, decimals),
+        "projected": None,
+        "projected_display": "",
+        "slope": None,
+        "points": len(points),
+    }
+
+    def with_unit(shown: str) -> str:
+        return f"{shown} {unit}".strip()
+
+    words = {"year": target_year, "target": result["target_display"]}
+    if points and points[-1].year >= target_year:
+        latest = points[-1]
+        words |= {"value": with_unit(_shown(latest.value, decimals)), "latest_year": latest.year}
+        if _meets(round(latest.value, decimals), target_value, lower_is_better=lower_is_better):
+            kind = "reached"
+            text = _("Målet för %(year)s är nått: %(value)s %(latest_year)s") % words
+        else:
+            kind = "missed"
+            text = (
+                _("Målet för %(year)s är inte nått: %(value)s %(latest_year)s, målet är %(target)s")
+                % words
+            )
+        short = (_("Nått") if kind == "reached" else _("Inte nått: %(value)s")) % words
+        return result | {"kind": kind, "text": text, "short": short}
+    if len(points) < MIN_PROJECTION_POINTS:
+        return result | {
+            "kind": "too_few",
+            "text": _(
+                "Ingen prognos mot målet %(year)s: det behövs minst tre värden och det finns "
+                "%(count)s."
+            )
+            % {"year": target_year, "count": COUNT_WORDS[len(points)]},
+            "short": _("Ingen prognos: för få värden"),
+        }
+    slope, intercept = least_squares(points)
+    projected = intercept + slope * target_year
+    if low is not None:
+        projected = max(low, projected)
+    if high is not None:
+        projected = min(high, projected)
+    result |= {
+        "projected": projected,
+        "projected_display": _shown(projected, decimals),
+        "slope": slope,
+    }
+    words["value"] = with_unit(result["projected_display"])
+    if _meets(round(projected, decimals), target_value, lower_is_better=lower_is_better):
+        return result | {
+            "kind": "on_track",
+            "text": _("I takt med målet %(year)s") % words,
+            "short": _("I takt: nås %(value)s") % words,
+        }
+    return result | {
+        "kind": "off_track",
+        "text": _(
+            "Inte i takt: med nuvarande utveckling nås %(value)s %(year)s, målet är %(target)s"
+        )
+        % words,
+        "short": _("Inte i takt: nås %(value)s") % words,
+    }

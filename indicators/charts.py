@@ -165,20 +165,22 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                 "hovertemplate": _hover(unit),
             }
         )
-    data.append(_sekom_trace(years, block["averages"], unit))
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": _("Medel i länet"),
-            "x": years,
-            "y": _on_years(years, block["averages"], "county"),
-            "connectgaps": False,
-            "visible": "legendonly",  # the reader switches it on in the legend
-            "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
-            "hovertemplate": _hover(unit),
-        }
-    )
+    # A member's own figure has no SEKOM or county average: it is the member's alone.
+    if not block.get("own"):
+        data.append(_sekom_trace(years, block["averages"], unit))
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Medel i länet"),
+                "x": years,
+                "y": _on_years(years, block["averages"], "county"),
+                "connectgaps": False,
+                "visible": "legendonly",  # the reader switches it on in the legend
+                "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
+                "hovertemplate": _hover(unit),
+            }
+        )
     for national, name, colour, symbol in (
         (False, _("Eget mål"), OWN_TARGET, "star"),
         (True, _("Nationellt mål"), NATIONAL_TARGET, "diamond"),
@@ -202,6 +204,28 @@ def member_figure(block: dict, *, member_name: str) -> dict:
     shapes, notes = _band_shapes(block["bands"], low, high)
     layout["shapes"], layout["annotations"] = shapes, notes
     return {"data": data, "layout": layout}
+
+
+# The printed report's charts: the width of an A4 page's text (180 mm at 96 dpi), so the chart
+# on paper is the chart on screen, drawn before anyone prints.
+REPORT_WIDTH = 680
+REPORT_HEIGHT = 300
+
+
+def report_figure(block: dict, *, member_name: str) -> dict:
+    """member_figure for paper: fixed size, no toolbar or hover, no switched-off traces."""
+    figure = member_figure(block, member_name=member_name)
+    figure["data"] = [trace for trace in figure["data"] if trace.get("visible") != "legendonly"]
+    figure["layout"] |= {
+        "width": REPORT_WIDTH,
+        "height": REPORT_HEIGHT,
+        "autosize": False,
+        "hovermode": False,
+    }
+    figure["layout"]["margin"] = {"l": 56, "r": 16, "t": 8, "b": 36}
+    figure["layout"]["legend"] = {"orientation": "h", "y": -0.2, "font": {"size": 11}}
+    figure["config"] = {"staticPlot": True, "displayModeBar": False, "responsive": False}
+    return figure
 
 
 def averages_figure(indicator: dict, averages: list[dict]) -> dict:
@@ -303,7 +327,9 @@ def member_table(block: dict, *, member_name: str) -> dict:
     columns = [member_name]
     if older:
         columns.append(_("Tidigare definition"))
-    columns += [_("SEKOM-medel"), _("Medel i länet")]
+    with_averages = not block.get("own")  # own figures have no averages
+    if with_averages:
+        columns += [_("SEKOM-medel"), _("Medel i länet")]
     rows = []
     for year in years:
         point = own.get(year)
@@ -314,8 +340,9 @@ def member_table(block: dict, *, member_name: str) -> dict:
         ]
         if older:
             cells.append(older[year]["display"] if year in older else "")
-        average = averages.get(year, {})
-        cells += [_fmt(average.get("sekom"), decimals), _fmt(average.get("county"), decimals)]
+        if with_averages:
+            average = averages.get(year, {})
+            cells += [_fmt(average.get("sekom"), decimals), _fmt(average.get("county"), decimals)]
         rows.append((year, cells))
     return {"columns": columns, "rows": rows}
 

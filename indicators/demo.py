@@ -176,7 +176,9 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
 
     current = Revision.objects.get(is_current=True)
     leaves = list(
-        Indicator.objects.filter(children__isnull=True).select_related("revision", "continues")
+        Indicator.objects.common()
+        .filter(children__isnull=True)
+        .select_related("revision", "continues")
     )
     current_leaves = [i for i in leaves if i.revision_id == current.pk]
     earlier_leaves = [i for i in leaves if i.revision_id != current.pk]
@@ -237,6 +239,7 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                 )
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
+    own_figures = _demo_own_figures(params=params, members=chosen, years=years)
     site_demo_set(parameters=params.as_dict())
 
     user_model = get_user_model()
@@ -249,7 +252,118 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
         "populations": len(populations),
         "values": len(values),
         "targets": len(targets),
+        "own_figures": own_figures,
     }
+
+
+# Vaggeryd follows two figures of its own (one since retired); Jönköping adopted the cycling one.
+DEMO_OWN = [
+    {
+        "owner": "0665",
+        "name": "Gång- och cykelvägar",
+        "description": "Kommunala gång- och cykelvägar i meter per invånare.",
+        "unit": "m/inv",
+        "direction": Indicator.Direction.HIGHER,
+        "decimals": 1,
+        "source": "Kommunens gatuförvaltning",
+        "start": (1.8, 0.06),
+        "first_year": 2014,
+        "target": (2030, "3.5"),
+        "adopted_by": {"0680": (2.6, 0.03, 2018)},
+    },
+    {
+        "owner": "0665",
+        "name": "Sjöar med god ekologisk status",
+        "description": "Andel av kommunens sjöar med god eller hög ekologisk status.",
+        "unit": "%",
+        "direction": Indicator.Direction.HIGHER,
+        "decimals": 0,
+        "source": "VISS, Länsstyrelsen",
+        "start": (40, 0.0),
+        "first_year": 2012,
+        "retired": datetime.date(2022, 3, 1),
+        "last_year": 2021,
+    },
+]
+
+
+def _demo_own_figures(*, params: DemoParameters, members: list, years: list[int]) -> int:
+    """A few own key figures for the demo members that the domain notes name."""
+    rng = random.Random(params.seed + 9)  # its own stream: the rest of the demo stays the same
+    by_code = {m.code: m for m in members}
+    positions: dict[str, int] = {}
+    values = []
+
+    def position(organisation) -> int:
+        positions[organisation.code] = positions.get(organisation.code, 0) + 1
+        return positions[organisation.code]
+
+    def series(indicator, organisation, level, growth, first, last):
+        for year in range(first, last + 1):
+            if year not in years:
+                continue
+            level *= 1 + growth
+            values.append(
+                IndicatorValue(
+                    organisation=organisation,
+                    indicator=indicator,
+                    year=year,
+                    value=_quantise(level * (1 + rng.gauss(0, 0.03)), indicator),
+                    source_note="Demodata",
+                )
+            )
+
+    for spec in DEMO_OWN:
+        owner = by_code.get(spec["owner"])
+        if owner is None:
+            continue
+        number = position(owner)
+        figure = Indicator.objects.create(
+            owner=owner,
+            code=f"E.{number}",
+            display_order=number,
+            name=spec["name"],
+            description=spec["description"],
+            unit=spec["unit"],
+            direction=spec["direction"],
+            decimals=spec["decimals"],
+            min_value=Decimal(0),
+            max_value=Decimal(100) if spec["unit"] == "%" else None,
+            source=spec["source"],
+            retired_on=spec.get("retired"),
+        )
+        level, growth = spec["start"]
+        series(figure, owner, level, growth, spec["first_year"], spec.get("last_year", years[-1]))
+        if "target" in spec:
+            year, value = spec["target"]
+            Target.objects.create(
+                organisation=owner,
+                indicator=figure,
+                year=year,
+                value=Decimal(value),
+                note="Eget mål (demodata)",
+            )
+        for code, (level, growth, first) in spec.get("adopted_by", {}).items():
+            adopter = by_code.get(code)
+            if adopter is None:
+                continue
+            number = position(adopter)
+            copy = Indicator.objects.create(
+                owner=adopter,
+                code=f"E.{number}",
+                display_order=number,
+                adopted_from=figure,
+                **{
+                    name: getattr(figure, name)
+                    for name in ("name", "description", "unit", "direction", "decimals")
+                },
+                min_value=figure.min_value,
+                max_value=figure.max_value,
+                source=figure.source,
+            )
+            series(copy, adopter, level, growth, first, years[-1])
+    IndicatorValue.objects.bulk_create(values)
+    return sum(positions.values())
 
 
 def demo_data_present() -> dict | None:
@@ -262,6 +376,7 @@ def demo_reset() -> None:
     IndicatorValue.history.all().delete()
     IndicatorValue.objects.all().delete()
     Target.objects.filter(organisation__isnull=False).delete()
+    Indicator.objects.own().delete()
     ContactPerson.objects.all().delete()
     Membership.objects.all().delete()
     Population.objects.all().delete()

@@ -78,7 +78,7 @@ class ValueRowForm(forms.Form):
         self.year = year
         self.current = current
         self.previous = previous
-        self.label = f"{indicator.code} {indicator.name}"
+        self.label = indicator.label
         self.warning = ""
         initial = {"status": IndicatorValue.Status.FINAL}
         if current is not None:
@@ -272,29 +272,43 @@ class ValueRowForm(forms.Form):
 class YearForm:
     """The whole reporting page: one ValueRowForm per figure the member reports itself.
 
-    Figures fetched from national databases get no form (entries with `form` None).
+    Figures fetched from national databases get no form (entries with `form` None). The
+    member's own figures (`own_entries`) are rows like the others, in their own section.
     """
 
     def __init__(self, data=None, *, page: dict):
         self.year = page["year"]
-        self.entries = []
-        for row in page["rows"]:
-            form = None
-            if row["editable"]:
-                form = ValueRowForm(
-                    data,
-                    indicator=row["indicator"],
-                    year=self.year,
-                    current=row["value"],
-                    previous=row["previous"],
-                )
-            self.entries.append({**row, "form": form})
-        self.forms = [entry["form"] for entry in self.entries if entry["form"]]
+
+        def posted(indicator: Indicator) -> bool:
+            # A row the page did not show when it was loaded (a figure defined meanwhile in
+            # another tab) is left as it is, not refused as empty.
+            prefix = f"n{indicator.pk}-"
+            return data is None or any(key.startswith(prefix) for key in data)
+
+        def entries(rows: list[dict]) -> list[dict]:
+            result = []
+            for row in rows:
+                form = None
+                if row["editable"]:
+                    form = ValueRowForm(
+                        data if posted(row["indicator"]) else None,
+                        indicator=row["indicator"],
+                        year=self.year,
+                        current=row["value"],
+                        previous=row["previous"],
+                    )
+                result.append({**row, "form": form})
+            return result
+
+        self.entries = entries(page["rows"])
+        self.own_entries = entries(page.get("own_rows", []))
+        self.forms = [entry["form"] for entry in self.entries + self.own_entries if entry["form"]]
         self.non_field_errors: list[str] = []
 
     def is_valid(self) -> bool:
         # Every row is checked, so every error shows at once.
-        return all([form.is_valid() for form in self.forms]) and not self.non_field_errors
+        checked = [form.is_valid() for form in self.forms if form.is_bound]
+        return all(checked) and not self.non_field_errors
 
     @property
     def error_count(self) -> int:
@@ -305,5 +319,134 @@ class YearForm:
         return [form.warning for form in self.forms if form.is_bound and form.unconfirmed]
 
     def value_inputs(self, *, organisation_id: int) -> list[ValueInput]:
-        rows = [form.value_input(organisation_id=organisation_id) for form in self.forms]
+        rows = [
+            form.value_input(organisation_id=organisation_id)
+            for form in self.forms
+            if form.is_bound
+        ]
         return [row for row in rows if row is not None]
+
+
+# --- Own key figures ---------------------------------------------------------------------------
+
+
+class DecimalTextField(forms.Field):
+    """A number typed the Swedish way (2,47 or 1 250), read by the one parser."""
+
+    def __init__(self, *, decimals: int = 4, limit: Decimal = VALUE_LIMIT, **kwargs):
+        self.decimals, self.limit = decimals, limit
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 40}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = "" if value in self.empty_values else str(value).strip()
+        if len(text) > 40:
+            raise forms.ValidationError(_("Talet är för långt."))
+        try:
+            number = parse_decimal(text)
+        except NumberFormatError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if number is None:
+            return None
+        if abs(number) >= self.limit:
+            raise forms.ValidationError(_("Talet är för stort för att sparas."))
+        if decimal_places(number) > self.decimals:
+            raise forms.ValidationError(
+                _("Ange högst %(decimals)s decimaler.") % {"decimals": self.decimals}
+            )
+        return number
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Put a service's ValidationError beside the fields it names (the rest at the top)."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class TargetFields(forms.Form):
+    target_year = forms.IntegerField(
+        label=gettext_lazy("Målår"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    target_value = DecimalTextField(label=gettext_lazy("Målvärde"), required=False)
+    target_note = forms.CharField(
+        label=gettext_lazy("Om målet"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("T.ex. vilket beslut målet kommer från."),
+    )
+
+
+class OwnIndicatorForm(TargetFields):
+    """Define an own key figure: the same definition the catalogue's figures have."""
+
+    name = forms.CharField(label=gettext_lazy("Namn"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Beskrivning"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("Vad nyckeltalet mäter och hur värdet räknas fram."),
+    )
+    unit = forms.CharField(
+        label=gettext_lazy("Enhet"),
+        max_length=50,
+        help_text=gettext_lazy("T.ex. m/inv, %, kg/person."),
+    )
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Önskad riktning"),
+        choices=Indicator.Direction.choices,
+        widget=forms.RadioSelect,
+    )
+    decimals = forms.IntegerField(
+        label=gettext_lazy("Antal decimaler"),
+        min_value=0,
+        max_value=4,
+        initial=1,
+        widget=forms.NumberInput(attrs={"size": 3}),
+    )
+    min_value = DecimalTextField(label=gettext_lazy("Lägsta giltiga värde"), required=False)
+    max_value = DecimalTextField(label=gettext_lazy("Högsta giltiga värde"), required=False)
+    source = forms.CharField(label=gettext_lazy("Datakälla"), required=False, max_length=300)
+    kolada_kpi = forms.CharField(
+        label=gettext_lazy("Kolada-id"),
+        required=False,
+        max_length=10,
+        help_text=gettext_lazy("Om värdena hämtas från Kolada: nyckeltalets id, t.ex. N00401."),
+    )
+
+    field_order = [
+        "name",
+        "description",
+        "unit",
+        "direction",
+        "decimals",
+        "min_value",
+        "max_value",
+        "source",
+        "kolada_kpi",
+        "target_year",
+        "target_value",
+        "target_note",
+    ]
+
+
+class PromoteForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Kod i katalogen"),
+        max_length=20,
+        help_text=gettext_lazy("T.ex. GN.12. Koden får inte finnas i den gällande revisionen."),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Namn i katalogen"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Lämna tomt för att behålla namnet."),
+    )

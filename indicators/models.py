@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -46,8 +48,20 @@ class Revision(models.Model):
 
 
 class IndicatorQuerySet(models.QuerySet):
+    def common(self):
+        """The association's catalogue: never a member's own key figures."""
+        return self.filter(owner__isnull=True)
+
+    def own(self):
+        """Members' own key figures (egna nyckeltal)."""
+        return self.filter(owner__isnull=False)
+
+    def in_use(self):
+        """Own figures that are not retired (common figures are never retired this way)."""
+        return self.filter(retired_on__isnull=True)
+
     def current(self):
-        return self.filter(revision__is_current=True)
+        return self.common().filter(revision__is_current=True)
 
     def reported_by_members(self):
         return self.filter(reported_by=Indicator.ReportedBy.MEMBER)
@@ -63,10 +77,53 @@ class Indicator(models.Model):
         NATIONAL = "national", _("nationell databas")
 
     revision = models.ForeignKey(
-        Revision, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("revision")
+        Revision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("revision"),
+        help_text=_("Tom för en medlems egna nyckeltal, som inte hör till katalogen."),
     )
     code = models.CharField(
         _("kod"), max_length=20, help_text=_("Som SEKOM skriver den, t.ex. GN.6a.")
+    )
+    # A member's own key figure (eget nyckeltal): it belongs to that organisation, not to the
+    # catalogue, and never enters the association's averages or good examples.
+    owner = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_indicators",
+        verbose_name=_("eget nyckeltal för"),
+        help_text=_("Tom för katalogens gemensamma nyckeltal."),
+    )
+    adopted_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("hämtat från"),
+        help_text=_("Det egna nyckeltal hos en annan medlem som definitionen kopierades från."),
+    )
+    retired_on = models.DateField(
+        _("avslutat"),
+        null=True,
+        blank=True,
+        help_text=_("Ett avslutat eget nyckeltal rapporteras inte längre; dess värden finns kvar."),
+    )
+    kolada_kpi = models.CharField(
+        _("Kolada-id"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]\d{5}$", _("Ange ett nyckeltals-id från Kolada, t.ex. N00401 eller U07801.")
+            )
+        ],
+        help_text=_("Nyckeltalet i Kolada som värdena hämtas från, om något."),
     )
     name = models.CharField(_("namn"), max_length=200)
     name_en = models.CharField(_("namn på engelska"), max_length=200, blank=True)
@@ -137,10 +194,66 @@ class Indicator(models.Model):
                 name="indicator_decimals_at_most_4", condition=Q(decimals__lte=4)
             ),
             models.CheckConstraint(name="indicator_not_own_parent", condition=~Q(parent=F("id"))),
+            # Either the catalogue's (in a revision) or a member's own (outside every revision).
+            models.CheckConstraint(
+                name="indicator_common_or_own",
+                condition=Q(owner__isnull=True, revision__isnull=False)
+                | Q(owner__isnull=False, revision__isnull=True),
+                violation_error_message=_(
+                    "Ett nyckeltal hör antingen till katalogen (en revision) eller till en "
+                    "medlem, inte båda."
+                ),
+            ),
+            # Own figures are single series the member reports: no sub-indicators, no older
+            # definitions, nothing fetched by the office; only own figures are adopted or retired.
+            models.CheckConstraint(
+                name="indicator_own_is_a_plain_member_series",
+                condition=Q(owner__isnull=True)
+                | Q(parent__isnull=True, continues__isnull=True, reported_by="member"),
+            ),
+            models.CheckConstraint(
+                name="indicator_only_own_adopted_or_retired",
+                condition=Q(owner__isnull=False)
+                | Q(adopted_from__isnull=True, retired_on__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="indicator_not_adopted_from_itself", condition=~Q(adopted_from=F("id"))
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                condition=Q(owner__isnull=False),
+                name="indicator_own_name_unique_per_owner",
+                violation_error_message=_("Ni har redan ett eget nyckeltal med det namnet."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "code"],
+                condition=Q(owner__isnull=False),
+                name="indicator_own_code_unique_per_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "adopted_from"],
+                condition=Q(owner__isnull=False, adopted_from__isnull=False),
+                name="indicator_adopted_once_per_owner",
+                violation_error_message=_("Nyckeltalet används redan av organisationen."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """Code and name, as every page and message names a figure."""
+        return f"{self.code} {self.name}".strip()
+
+    @property
+    def is_own(self) -> bool:
+        return self.owner_id is not None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
 
     @property
     def display_name(self) -> str:

@@ -25,6 +25,8 @@ from members.models import (
 )
 
 ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
+# Values of the common catalogue: own figures never enter averages or good examples.
+COMMON = Q(indicator__owner__isnull=True)
 
 
 def _measurable(queryset):
@@ -33,8 +35,12 @@ def _measurable(queryset):
 
 
 def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
-    """The current revision's measurable indicators in display order (with bands: 2 queries)."""
-    queryset = _measurable(Indicator.objects.current()).select_related(
+    """The current revision's measurable indicators in display order (with bands: 2 queries).
+
+    Only the common catalogue: a member's own figures are never among them, so nothing built
+    on this list (averages, good examples, completeness) ever counts them.
+    """
+    queryset = _measurable(Indicator.objects.common().current()).select_related(
         "revision", "continues__revision"
     )
     if with_bands:
@@ -44,11 +50,37 @@ def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
     return list(queryset.order_by("display_order", "code"))
 
 
+def current_and_own_indicators(
+    *, own: Q, with_bands: bool = True
+) -> tuple[list[Indicator], list[Indicator]]:
+    """current_indicators() and the own figures matching `own`, in one query (two with bands).
+
+    Own figures come in their own list (active first, then retired), so callers keep them apart
+    from the common ones.
+    """
+    catalogue = Q(owner__isnull=True, revision__is_current=True)
+    queryset = (
+        _measurable(Indicator.objects.filter(catalogue | own))
+        .select_related("revision", "continues__revision", "adopted_from__owner")
+        .order_by("display_order", "code")
+    )
+    if with_bands:
+        queryset = queryset.prefetch_related(
+            Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
+        )
+    common, owned = [], []
+    for indicator in queryset:
+        (owned if indicator.is_own else common).append(indicator)
+    owned.sort(key=lambda i: (i.is_retired, i.display_order, i.code))
+    return common, owned
+
+
 def indicator_detail_object(*, code: str, revision: str | None = None) -> Indicator:
     queryset = Indicator.objects.select_related("revision", "continues__revision", "parent")
     queryset = queryset.prefetch_related(
         Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
     )
+    queryset = queryset.common()
     if revision is None:
         queryset = queryset.filter(revision__is_current=True)
     else:
@@ -77,8 +109,14 @@ def indicator_summary(indicator: Indicator) -> dict:
         "source": indicator.source,
         "description": indicator.description,
         "reported_by": indicator.get_reported_by_display(),
-        "revision": indicator.revision.code,
-        "is_current": indicator.revision.is_current,
+        "revision": indicator.revision.code if indicator.revision_id else None,
+        "is_current": indicator.revision.is_current if indicator.revision_id else True,
+        "label": indicator.label,
+        "own": indicator.is_own,
+        "retired_on": indicator.retired_on,
+        "kolada_kpi": indicator.kolada_kpi,
+        "min_value": _number(indicator.min_value),
+        "max_value": _number(indicator.max_value),
         "bands": [
             {
                 "label": band.label,
@@ -141,7 +179,7 @@ def _yearly_averages(*, indicator_ids: list[int], county_id: int | None) -> dict
             "county_n": Count("id", filter=in_county),
         }
     rows = (
-        IndicatorValue.objects.filter(ACTIVE, indicator_id__in=indicator_ids)
+        IndicatorValue.objects.filter(ACTIVE, COMMON, indicator_id__in=indicator_ids)
         .values("indicator_id", "year")
         .annotate(**aggregates)
         .order_by()
@@ -168,7 +206,7 @@ def _recent_latest_values(*, newest_years: dict[int, int]) -> dict[int, dict[int
     for indicator_id, newest in newest_years.items():
         recent_years |= Q(indicator_id=indicator_id, year__gt=newest - analysis.RECENT_YEARS)
     rows = (
-        IndicatorValue.objects.filter(ACTIVE)
+        IndicatorValue.objects.filter(ACTIVE, COMMON)
         .filter(recent_years)
         .values(
             "indicator_id",
@@ -202,12 +240,16 @@ def _value_row(row: dict) -> dict:
     }
 
 
-def member_trends(*, code: str, data_version: int | None = None) -> dict:
+def member_trends(*, code: str, data_version: int | None = None, until: int | None = None) -> dict:
     """Everything the member page shows, for every current indicator (at most 8 queries).
 
     Per indicator: the member's series (with preliminary marks and the older definition's years
-    where the catalogue maps one), SEKOM and county averages per year, targets, status bands,
-    latest value, baseline, verdict, comment and up to three members to learn from.
+    where the catalogue maps one), SEKOM and county averages per year, targets and how the
+    member tracks them, status bands, latest value, baseline, verdict, comment and up to three
+    members to learn from. The member's own figures (`own_indicators`, retired ones as ended
+    series) get the same series, targets, verdict and target tracking, but no averages and no
+    examples: they are the member's alone. `until` leaves out values after that year (the
+    yearly report).
     """
     # The member and every active member's latest population, for "similar size", in one query.
     organisations = (
@@ -229,21 +271,29 @@ def member_trends(*, code: str, data_version: int | None = None) -> dict:
             organisation = candidate
     if organisation is None:
         raise Http404("Medlemmen finns inte.")
-    indicators = current_indicators()
+    indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
     ids = [i.pk for i in indicators]
+    own_ids = [i.pk for i in own_indicators]
     older_ids = [i.continues_id for i in indicators if i.continues_id]
 
     own_values: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        organisation=organisation, indicator_id__in=ids + older_ids
-    ).order_by("year"):
+    values = IndicatorValue.objects.filter(
+        organisation=organisation, indicator_id__in=ids + older_ids + own_ids
+    )
+    if until is not None:
+        values = values.filter(year__lte=until)
+    last_changed = None
+    for value in values.order_by("year"):
         own_values[value.indicator_id].append(value)
+        if last_changed is None or value.entered_at > last_changed:
+            last_changed = value.entered_at
     averages = yearly_averages(
         indicator_ids=ids, county_id=organisation.county_id, data_version=data_version
     )
     targets: dict[int, list[dict]] = defaultdict(list)
     for target in Target.objects.filter(
-        Q(organisation=organisation) | Q(organisation__isnull=True), indicator_id__in=ids
+        Q(organisation=organisation) | Q(organisation__isnull=True),
+        indicator_id__in=ids + own_ids,
     ).order_by("year"):
         targets[target.indicator_id].append(
             {
@@ -264,64 +314,52 @@ def member_trends(*, code: str, data_version: int | None = None) -> dict:
 
     blocks = []
     for indicator in indicators:
-        summary = indicator_summary(indicator)
-        own = own_values.get(indicator.pk, [])
-        series = [
-            {
-                "year": v.year,
-                "value": float(v.value),
-                "display": format_decimal(v.value, indicator.decimals),
-                "preliminary": v.status == IndicatorValue.Status.PRELIMINARY,
-            }
-            for v in own
-        ]
-        covered = {v.year for v in own}
-        older = (
-            [
-                {
-                    "year": v.year,
-                    "value": float(v.value),
-                    "display": format_decimal(v.value, indicator.continues.decimals),
-                }
-                for v in own_values.get(indicator.continues_id, [])
-                if v.year not in covered
-            ]
-            if indicator.continues_id
-            else []
+        block = _member_block(
+            indicator,
+            own=own_values.get(indicator.pk, []),
+            older=own_values.get(indicator.continues_id, []) if indicator.continues_id else [],
+            targets=targets.get(indicator.pk, []),
         )
-        verdict = analysis.development_verdict(
-            series=[analysis.Point(p["year"], p["value"]) for p in series],
-            lower_is_better=indicator.lower_is_better,
-        )
-        latest_comment = next((v.comment for v in reversed(own) if v.comment), "")
+        per_year = averages.get(indicator.pk, {})
         strong = analysis.strong_set(
             latest=latest_values.get(indicator.pk, {}),
             lower_is_better=indicator.lower_is_better,
         )
-        per_year = averages.get(indicator.pk, {})
-        blocks.append(
-            {
-                **summary,
-                "series": series,
-                "older_series": older,
-                "averages": [{"year": year, **per_year[year]} for year in sorted(per_year)],
-                "targets": targets.get(indicator.pk, []),
-                "latest": series[-1] if series else None,
-                "baseline": series[0] if series else None,
-                "verdict": {"kind": verdict["kind"], "text": verdict["text"]},
-                "comment": latest_comment,
-                "learn_from": [
-                    {**row, "display": _display(row["value"], summary)}
-                    for row in analysis.learn_from(
-                        strong=strong,
-                        own_id=organisation.pk,
-                        own_county_id=organisation.county_id,
-                        own_population=organisation.inhabitants,
-                        populations=populations,
-                    )
-                ],
-            }
+        block["averages"] = [
+            {"year": year, **per_year[year]}
+            for year in sorted(per_year)
+            if until is None or year <= until
+        ]
+        block["learn_from"] = [
+            {**row, "display": _display(row["value"], block)}
+            for row in analysis.learn_from(
+                strong=strong,
+                own_id=organisation.pk,
+                own_county_id=organisation.county_id,
+                own_population=organisation.inhabitants,
+                populations=populations,
+            )
+        ]
+        blocks.append(block)
+    own_blocks = [
+        _member_block(
+            indicator, own=own_values.get(indicator.pk, []), older=[], targets=targets[indicator.pk]
         )
+        | {
+            "averages": [],
+            "learn_from": [],
+            "adopted_from": (
+                {
+                    "id": indicator.adopted_from_id,
+                    "owner": indicator.adopted_from.owner.name,
+                    "owner_code": indicator.adopted_from.owner.code,
+                }
+                if indicator.adopted_from_id and indicator.adopted_from.owner_id
+                else None
+            ),
+        }
+        for indicator in own_indicators
+    ]
     return {
         "organisation": {
             "id": organisation.pk,
@@ -334,7 +372,95 @@ def member_trends(*, code: str, data_version: int | None = None) -> dict:
             "inhabitants": organisation.inhabitants,
         },
         "indicators": blocks,
+        "own_indicators": own_blocks,
+        "last_changed": last_changed,
     }
+
+
+def _member_block(
+    indicator: Indicator, *, own: list[IndicatorValue], older: list[IndicatorValue], targets: list
+) -> dict:
+    """One figure of one member: series, latest, baseline, verdict, comment, target tracking."""
+    summary = indicator_summary(indicator)
+    series = [
+        {
+            "year": v.year,
+            "value": float(v.value),
+            "display": format_decimal(v.value, indicator.decimals),
+            "preliminary": v.status == IndicatorValue.Status.PRELIMINARY,
+        }
+        for v in own
+    ]
+    covered = {v.year for v in own}
+    older_series = [
+        {
+            "year": v.year,
+            "value": float(v.value),
+            "display": format_decimal(v.value, indicator.continues.decimals),
+        }
+        for v in older
+        if v.year not in covered
+    ]
+    points = [analysis.Point(p["year"], p["value"]) for p in series]
+    verdict = analysis.development_verdict(series=points, lower_is_better=indicator.lower_is_better)
+    commented = next((v for v in reversed(own) if v.comment), None)
+    return {
+        **summary,
+        # Unique on a page: own figures' codes (E.1) are only unique per member.
+        "anchor": f"own-{indicator.pk}" if indicator.is_own else indicator.code.replace(".", "-"),
+        "series": series,
+        "older_series": older_series,
+        "targets": targets,
+        "target_status": target_statuses(indicator=summary, points=points, targets=targets),
+        "latest": series[-1] if series else None,
+        "baseline": series[0] if series else None,
+        "verdict": {"kind": verdict["kind"], "text": verdict["text"]},
+        "comment": commented.comment if commented else "",
+        "comment_year": commented.year if commented else None,
+    }
+
+
+TARGET_LABELS = {False: _("Eget mål"), True: _("Nationellt mål")}
+
+
+def target_statuses(*, indicator: dict, points: list, targets: list[dict]) -> list[dict]:
+    """For the member's own target and the national one: on track or not, in words.
+
+    Of several targets of one kind, the first one from the latest value's year on is tracked
+    (else the last one).
+    """
+    latest_year = max((p.year for p in points), default=None)
+    statuses = []
+    for national in (False, True):
+        chosen = [t for t in targets if t["national"] is national]
+        if not chosen:
+            continue
+        ahead = [t for t in chosen if latest_year is None or t["year"] >= latest_year]
+        target = ahead[0] if ahead else chosen[-1]
+        projection = analysis.target_projection(
+            series=points,
+            target_year=target["year"],
+            target_value=target["value"],
+            lower_is_better=indicator["lower_is_better"],
+            unit=indicator["unit"],
+            decimals=indicator["decimals"],
+            low=indicator["min_value"],
+            high=indicator["max_value"],
+        )
+        statuses.append(
+            {
+                "label": str(TARGET_LABELS[national]),
+                "national": national,
+                "year": target["year"],
+                "note": target["note"],
+                "kind": projection["kind"],
+                "text": projection["text"],
+                "short": projection["short"],
+                "target_display": projection["target_display"],
+                "projected_display": projection["projected_display"],
+            }
+        )
+    return statuses
 
 
 def indicator_overview(
@@ -354,7 +480,7 @@ def indicator_overview(
     )
     rows = [
         _value_row(row) | {"preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY}
-        for row in IndicatorValue.objects.filter(ACTIVE, indicator=indicator)
+        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, indicator=indicator)
         .values(
             "organisation_id",
             "year",
@@ -580,44 +706,58 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
 
     Rows are in catalogue order, each with the indicator, this year's value (or None) and last
     year's (the reference shown beside the field); `editable` is False for figures the office
-    fetches from national databases.
+    fetches from national databases. `own_rows` are the member's own figures in use (retired
+    ones leave the form); they have their own counts and never count towards the catalogue's
+    completeness.
     """
-    indicators = current_indicators(with_bands=False)
+    indicators, own = current_and_own_indicators(
+        own=Q(owner_id=organisation_id, retired_on__isnull=True), with_bands=False
+    )
     values = {
         (v.indicator_id, v.year): v
         for v in IndicatorValue.objects.filter(
-            organisation_id=organisation_id, indicator__in=indicators, year__in=[year - 1, year]
+            organisation_id=organisation_id,
+            indicator__in=indicators + own,
+            year__in=[year - 1, year],
         )
     }
-    rows = []
-    counts = {"final": 0, "preliminary": 0, "missing": 0}
-    for indicator in indicators:
-        current = values.get((indicator.pk, year))
-        previous = values.get((indicator.pk, year - 1))
-        editable = indicator.reported_by == Indicator.ReportedBy.MEMBER
-        rows.append(
-            {
-                "indicator": indicator,
-                "editable": editable,
-                "value": current,
-                "display": _value_display(current, indicator),
-                "previous": previous,
-                "previous_display": _value_display(previous, indicator),
-            }
-        )
-        if editable:
-            if current is None:
-                counts["missing"] += 1
-            elif current.status == IndicatorValue.Status.PRELIMINARY:
-                counts["preliminary"] += 1
-            else:
-                counts["final"] += 1
+
+    def rows_and_counts(figures: list[Indicator]) -> tuple[list[dict], dict]:
+        rows = []
+        counts = {"final": 0, "preliminary": 0, "missing": 0}
+        for indicator in figures:
+            current = values.get((indicator.pk, year))
+            previous = values.get((indicator.pk, year - 1))
+            editable = indicator.reported_by == Indicator.ReportedBy.MEMBER
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "editable": editable,
+                    "value": current,
+                    "display": _value_display(current, indicator),
+                    "previous": previous,
+                    "previous_display": _value_display(previous, indicator),
+                }
+            )
+            if editable:
+                if current is None:
+                    counts["missing"] += 1
+                elif current.status == IndicatorValue.Status.PRELIMINARY:
+                    counts["preliminary"] += 1
+                else:
+                    counts["final"] += 1
+        return rows, counts
+
+    rows, counts = rows_and_counts(indicators)
+    own_rows, own_counts = rows_and_counts(own)
     return {
         "year": year,
         "rows": rows,
         "counts": counts,
         "state": completeness_state(**counts),
         "reported": sum(counts.values()),
+        "own_rows": own_rows,
+        "own_counts": own_counts,
     }
 
 
@@ -904,3 +1044,222 @@ def values_open_data(
     page = values[offset : offset + limit] if limit is not None else values[offset:]
     rows = page.values_list(*OPEN_VALUE_FIELDS.values())
     return count, [dict(zip(OPEN_VALUE_FIELDS, row, strict=True)) for row in rows]
+
+
+# --- Own key figures (egna nyckeltal) ------------------------------------------------------
+
+
+def _own_summary(indicator: Indicator) -> dict:
+    return {
+        "id": indicator.pk,
+        "code": indicator.code,
+        "label": indicator.label,
+        "name": indicator.name,
+        "description": indicator.description,
+        "unit": indicator.unit,
+        "direction_label": indicator.get_direction_display(),
+        "decimals": indicator.decimals,
+        "source": indicator.source,
+        "kolada_kpi": indicator.kolada_kpi,
+        "retired_on": indicator.retired_on,
+        "owner": {
+            "id": indicator.owner_id,
+            "code": indicator.owner.code,
+            "name": indicator.owner.name,
+        },
+        "range": _valid_range(indicator),
+    }
+
+
+def _valid_range(indicator: Indicator) -> str:
+    def fmt(bound: Decimal) -> str:
+        return format_decimal(bound, min(indicator.decimals, decimal_places(bound)))
+
+    low, high = indicator.min_value, indicator.max_value
+    if low is not None and high is not None:
+        return f"{fmt(low)}–{fmt(high)}"
+    if low is not None:
+        return _("minst %(value)s") % {"value": fmt(low)}
+    if high is not None:
+        return _("högst %(value)s") % {"value": fmt(high)}
+    return ""
+
+
+def _families(indicators: list[Indicator]) -> dict[int, int]:
+    """{indicator id: id of the figure its family started from}, walking adoptions upwards."""
+    parent = {i.pk: i.adopted_from_id for i in indicators}
+    roots = {}
+    for indicator in indicators:
+        current, seen = indicator.pk, set()
+        while parent.get(current) and current not in seen:
+            seen.add(current)
+            current = parent[current]
+        roots[indicator.pk] = current
+    return roots
+
+
+def own_indicator_catalogue(*, organisation_ids: list[int] | None = None) -> dict:
+    """Every member's own figures in use, by member, with how many have adopted each: 1 query.
+
+    `organisation_ids` (the organisations the visitor may write for) get, per figure, which of
+    them already follow it in some form (the figure itself, or any adoption in its family).
+    """
+    everything = list(
+        Indicator.objects.own()
+        .select_related("owner", "adopted_from__owner")
+        .order_by("owner__name", "display_order")
+    )
+    roots = _families(everything)
+    followers: dict[int, set[int]] = defaultdict(set)
+    for indicator in everything:
+        followers[roots[indicator.pk]].add(indicator.owner_id)
+    mine = set(organisation_ids or [])
+    groups: dict[int, dict] = {}
+    for indicator in everything:
+        if indicator.is_retired:
+            continue
+        group = groups.setdefault(
+            indicator.owner_id,
+            {"code": indicator.owner.code, "name": indicator.owner.name, "figures": []},
+        )
+        followed = followers[roots[indicator.pk]] & mine
+        group["figures"].append(
+            _own_summary(indicator)
+            | {
+                # Everyone else following the same definition, adoptions of adoptions too.
+                "others": len(followers[roots[indicator.pk]]) - 1,
+                "adopted_from_owner": (
+                    indicator.adopted_from.owner.name
+                    if indicator.adopted_from_id and indicator.adopted_from.owner_id
+                    else ""
+                ),
+                "followed_by": sorted(followed),
+            }
+        )
+    return {
+        "members": list(groups.values()),
+        "count": sum(len(g["figures"]) for g in groups.values()),
+    }
+
+
+def own_indicator_object(*, pk: int) -> Indicator:
+    indicator = (
+        Indicator.objects.select_related("owner", "adopted_from__owner", "revision")
+        .filter(pk=pk)
+        .first()
+    )
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
+    return indicator
+
+
+def own_indicator_detail(*, indicator: Indicator) -> dict:
+    """An own figure's page: its definition, where it came from, who adopted it: 2 queries."""
+    adoptions = list(
+        Indicator.objects.filter(adopted_from=indicator)
+        .select_related("owner")
+        .order_by("owner__name")
+    )
+    targets = [
+        {"year": t.year, "value": format_decimal(t.value, decimal_places(t.value)), "note": t.note}
+        for t in Target.objects.filter(
+            organisation_id=indicator.owner_id, indicator=indicator
+        ).order_by("year")
+    ]
+    source = indicator.adopted_from
+    return {
+        "figure": _own_summary(indicator),
+        "adopted_from": (
+            {
+                "id": source.pk,
+                "label": source.label,
+                "owner": source.owner.name if source.owner_id else "",
+                "owner_code": source.owner.code if source.owner_id else "",
+            }
+            if source is not None
+            else None
+        ),
+        "adopters": [
+            {
+                "id": a.pk,
+                "code": a.owner.code,
+                "name": a.owner.name,
+                "label": a.label,
+                "retired_on": a.retired_on,
+            }
+            for a in adoptions
+        ],
+        "targets": targets,
+    }
+
+
+# --- The yearly report for the council ---------------------------------------------------------
+
+
+def _change_since(block: dict, year: int) -> dict | None:
+    """This year's value against last year's, when both exist: amount and which way."""
+    by_year = {point["year"]: point for point in block["series"]}
+    now, before = by_year.get(year), by_year.get(year - 1)
+    if now is None or before is None:
+        return None
+    gain = analysis.improvement(
+        old=before["value"], new=now["value"], lower_is_better=block["lower_is_better"]
+    )
+    difference = now["value"] - before["value"]
+    shown = format_decimal(Decimal(repr(abs(difference))), block["decimals"])
+    return {
+        "kind": "right" if gain > 0 else "wrong" if gain < 0 else "flat",
+        "display": ("+" if difference > 0 else "−" if difference < 0 else "±") + shown,
+        "previous": before,
+    }
+
+
+def member_report(*, code: str, year: int, data_version: int | None = None) -> dict:
+    """The yearly report: a summary of the year, then one block per figure (as member_trends).
+
+    Values after `year` are left out. A figure is in the report when the member has a value
+    for it up to that year; an own figure retired before the year began is not. The summary
+    counts figures that moved the right (or wrong) way since last year (both years reported)
+    and since the baseline (two values or more), and lists every target's status.
+    """
+    trends = member_trends(code=code, data_version=data_version, until=year)
+    blocks, missing = [], []
+    for block in trends["indicators"] + trends["own_indicators"]:
+        retired = block["retired_on"]
+        if retired is not None and retired.year < year:
+            continue
+        if not block["series"] and not block["older_series"]:
+            missing.append(block["label"])
+            continue
+        latest = block["latest"]
+        block["this_year"] = latest if latest and latest["year"] == year else None
+        block["change"] = _change_since(block, year)
+        blocks.append(block)
+    since_last_year = {"right": 0, "wrong": 0, "flat": 0}
+    since_baseline = {"right": 0, "wrong": 0, "flat": 0}
+    targets = []
+    for block in blocks:
+        if block["change"]:
+            since_last_year[block["change"]["kind"]] += 1
+        if block["verdict"]["kind"] in since_baseline:
+            since_baseline[block["verdict"]["kind"]] += 1
+        for status in block["target_status"]:
+            targets.append(
+                {"figure": block["label"], "anchor": block["anchor"], "unit": block["unit"]}
+                | status
+            )
+    on_track = sum(1 for t in targets if t["kind"] in ("on_track", "reached"))
+    return {
+        **trends,
+        "year": year,
+        "blocks": blocks,
+        "missing": missing,
+        "summary": {
+            "figures": len(blocks),
+            "reported_this_year": sum(1 for b in blocks if b["this_year"]),
+            "since_last_year": since_last_year | {"compared": sum(since_last_year.values())},
+            "since_baseline": since_baseline | {"compared": sum(since_baseline.values())},
+            "targets": targets,
+            "on_track": on_track,
+        },
+    }

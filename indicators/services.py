@@ -1,5 +1,6 @@
 """Writes for the key figures: the catalogue and the one write path for values."""
 
+import datetime
 import io
 import json
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.selectors import can_write
 from indicators.validation import value_errors, year_error
-from members.models import Municipality
+from members.models import FIRST_YEAR, Municipality
 from members.services import site_data_changed
 
 
@@ -125,6 +127,13 @@ def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]
     problems = {}
     for index, row in enumerate(rows):
         errors = value_errors(indicator=row.indicator, year=row.year, value=row.value)
+        owner_id = row.indicator.owner_id
+        if owner_id is not None and owner_id != row.organisation_id:
+            # An own figure holds only its owner's values (adopters have their own copy).
+            errors.setdefault("indicator", []).append(
+                _("%(label)s är ett eget nyckeltal för en annan organisation.")
+                % {"label": row.indicator.label}
+            )
         if errors:
             problems[index] = errors
     return problems
@@ -249,11 +258,15 @@ def _history_user(user):
 def _upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
     existing = {
         (v.organisation_id, v.indicator_id, v.year): v
-        for v in IndicatorValue.objects.select_for_update().filter(
+        # Ordered by the key columns only: no joins (FOR UPDATE refuses outer joins, and own
+        # figures' indicators have no revision) and one lock order for every writer.
+        for v in IndicatorValue.objects.select_for_update()
+        .filter(
             organisation_id__in={r.organisation_id for r in rows},
             indicator_id__in={r.indicator.pk for r in rows},
             year__in={r.year for r in rows},
         )
+        .order_by("organisation_id", "indicator_id", "year")
     }
     result = UpsertResult(keys=keys, _values=[])
     created, updated = [], []
@@ -325,6 +338,16 @@ def values_save_year(
             raise PermissionDenied(
                 _("%(code)s hämtas av kansliet och kan inte ändras här.")
                 % {"code": row.indicator.code}
+            )
+        if row.indicator.is_own and row.indicator.owner_id != organisation.pk:
+            raise PermissionDenied(
+                _("%(label)s är en annan organisations eget nyckeltal.")
+                % {"label": row.indicator.label}
+            )
+        if row.indicator.is_retired:
+            raise ValidationError(
+                _("%(label)s är avslutat och tar inte emot nya värden.")
+                % {"label": row.indicator.label}
             )
     return values_upsert(rows=rows, user=user, change_reason=_("Rapporterat i formuläret"))
 
@@ -472,3 +495,335 @@ def _upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
         created, updated = cursor.fetchone()
         cursor.execute(f"DROP TABLE {stage}")
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
+
+
+# --- Own key figures (egna nyckeltal) ------------------------------------------------------
+# A member's own figures are Indicators with an `owner` and no revision: they take values,
+# history, targets, charts and verdicts through the same code as the common figures, and the
+# common figures' queries leave them out (IndicatorQuerySet.common()).
+
+OWN_CODE_PREFIX = "E."
+# Fields an adoption copies: the whole definition, so values mean the same at every adopter.
+DEFINITION_FIELDS = (
+    "name",
+    "description",
+    "unit",
+    "direction",
+    "decimals",
+    "min_value",
+    "max_value",
+    "source",
+    "kolada_kpi",
+)
+TARGET_LAST_YEAR = 2100
+
+
+def _require_write(*, user, organisation: Municipality) -> None:
+    if not can_write(user=user, organisation=organisation):
+        raise PermissionDenied(
+            _("Du får inte ändra %(name)s nyckeltal.") % {"name": organisation.name}
+        )
+
+
+def _next_own_position(*, organisation: Municipality) -> int:
+    """The next free number in the member's list (E.1, E.2, ...), retired ones included.
+
+    The member's row is locked first, so two figures defined at once never get the same code.
+    """
+    Municipality.objects.select_for_update().filter(pk=organisation.pk).first()
+    numbers = Indicator.objects.filter(owner=organisation).values_list("display_order", flat=True)
+    return max(numbers, default=0) + 1
+
+
+def _name_taken(*, organisation: Municipality, name: str) -> Indicator | None:
+    # Compared in Python: SQLite's lower() and LIKE only fold ASCII (Å, Ä, Ö stay upper).
+    wanted = name.strip().casefold()
+    return next(
+        (i for i in Indicator.objects.filter(owner=organisation) if i.name.casefold() == wanted),
+        None,
+    )
+
+
+def _name_taken_error(*, organisation: Municipality, name: str) -> ValidationError:
+    return ValidationError(
+        {
+            "name": _(
+                "%(member)s har redan ett eget nyckeltal som heter ”%(name)s”. Välj ett annat "
+                "namn, eller rapportera i det som finns."
+            )
+            % {"member": organisation.name, "name": name.strip()}
+        }
+    )
+
+
+def _target_errors(*, indicator: Indicator, year: int | None, value: Decimal | None) -> dict:
+    """A target is checked like a value (range, decimals), but its year may lie ahead."""
+    errors: dict[str, list[str]] = {}
+    if year is None and value is None:
+        return errors
+    if year is None:
+        errors["target_year"] = [_("Ange vilket år målet gäller.")]
+    elif not FIRST_YEAR <= year <= TARGET_LAST_YEAR:
+        errors["target_year"] = [
+            _("Målåret ska vara mellan %(first)s och %(last)s.")
+            % {"first": FIRST_YEAR, "last": TARGET_LAST_YEAR}
+        ]
+    if value is None:
+        errors["target_value"] = [_("Ange målvärdet.")]
+    else:
+        # The value rules are the ones every value meets; only the year rule differs.
+        messages = value_errors(indicator=indicator, year=FIRST_YEAR, value=value).get("value")
+        if messages:
+            errors["target_value"] = messages
+    return errors
+
+
+def _target_save(
+    *, organisation: Municipality, indicator: Indicator, year: int, value: Decimal, note: str
+) -> Target:
+    target, _created = Target.objects.update_or_create(
+        organisation=organisation,
+        indicator=indicator,
+        year=year,
+        defaults={"value": value, "note": note.strip()},
+    )
+    return target
+
+
+@transaction.atomic
+def own_indicator_create(
+    *,
+    user,
+    organisation: Municipality,
+    name: str,
+    unit: str,
+    direction: str,
+    decimals: int,
+    description: str = "",
+    min_value: Decimal | None = None,
+    max_value: Decimal | None = None,
+    source: str = "",
+    kolada_kpi: str = "",
+    target_year: int | None = None,
+    target_value: Decimal | None = None,
+    target_note: str = "",
+) -> Indicator:
+    """Define a key figure of the member's own, optionally with the member's target.
+
+    Checked like a catalogue indicator (the model's rules and constraints); a name the member
+    already uses is refused. Raises ValidationError with messages per field, writing nothing.
+    """
+    _require_write(user=user, organisation=organisation)
+    if _name_taken(organisation=organisation, name=name):
+        raise _name_taken_error(organisation=organisation, name=name)
+    position = _next_own_position(organisation=organisation)
+    indicator = Indicator(
+        owner=organisation,
+        revision=None,
+        code=f"{OWN_CODE_PREFIX}{position}",
+        display_order=position,
+        name=name.strip(),
+        description=description.strip(),
+        unit=unit.strip(),
+        direction=direction,
+        decimals=decimals,
+        min_value=min_value,
+        max_value=max_value,
+        source=source.strip(),
+        kolada_kpi=kolada_kpi.strip().upper(),
+        reported_by=Indicator.ReportedBy.MEMBER,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        indicator.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+    errors |= _target_errors(indicator=indicator, year=target_year, value=target_value)
+    if errors:
+        raise ValidationError(errors)
+    indicator.save()
+    if target_year is not None:
+        _target_save(
+            organisation=organisation,
+            indicator=indicator,
+            year=target_year,
+            value=target_value,
+            note=target_note,
+        )
+    return indicator
+
+
+def own_indicator_family(*, indicator: Indicator) -> list[Indicator]:
+    """The figure it all started from and every adoption of it, adoptions of adoptions too."""
+    root = indicator
+    seen = {root.pk}
+    while root.adopted_from_id and root.adopted_from_id not in seen:
+        root = Indicator.objects.select_related("owner").get(pk=root.adopted_from_id)
+        seen.add(root.pk)
+    children: dict[int, list[Indicator]] = {}
+    adoptions = Indicator.objects.own().filter(adopted_from__isnull=False).select_related("owner")
+    for candidate in adoptions:
+        children.setdefault(candidate.adopted_from_id, []).append(candidate)
+    family, queue = [root], [root]
+    while queue:
+        for child in children.get(queue.pop().pk, []):
+            if child not in family:
+                family.append(child)
+                queue.append(child)
+    return family
+
+
+@transaction.atomic
+def own_indicator_adopt(*, user, indicator: Indicator, organisation: Municipality) -> Indicator:
+    """Copy another member's own figure to `organisation`'s list, linked to where it came from.
+
+    The copy starts without values or targets: the adopter reports its own.
+    """
+    _require_write(user=user, organisation=organisation)
+    if not indicator.is_own:
+        raise ValidationError(_("Bara egna nyckeltal kan användas av fler; det här är gemensamt."))
+    if indicator.is_retired:
+        raise ValidationError(
+            _("%(label)s är avslutat och kan inte användas av fler.") % {"label": indicator.label}
+        )
+    if indicator.owner_id == organisation.pk:
+        raise ValidationError(_("Nyckeltalet är redan ert eget."))
+    already = next(
+        (
+            member
+            for member in own_indicator_family(indicator=indicator)
+            if member.owner_id == organisation.pk
+        ),
+        None,
+    )
+    if already is not None:
+        raise ValidationError(
+            _("%(member)s följer redan det här nyckeltalet som %(label)s.")
+            % {"member": organisation.name, "label": already.label}
+        )
+    if _name_taken(organisation=organisation, name=indicator.name):
+        raise _name_taken_error(organisation=organisation, name=indicator.name)
+    position = _next_own_position(organisation=organisation)
+    copy = Indicator(
+        owner=organisation,
+        revision=None,
+        code=f"{OWN_CODE_PREFIX}{position}",
+        display_order=position,
+        adopted_from=indicator,
+        reported_by=Indicator.ReportedBy.MEMBER,
+        **{name: getattr(indicator, name) for name in DEFINITION_FIELDS},
+    )
+    copy.full_clean()
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def own_indicator_retire(*, user, indicator: Indicator, on=None) -> Indicator:
+    """Stop reporting an own figure: it leaves the form; its values and history stay."""
+    if not indicator.is_own:
+        raise ValidationError(_("Bara egna nyckeltal kan avslutas här."))
+    _require_write(user=user, organisation=indicator.owner)
+    if indicator.retired_on is None:
+        indicator.retired_on = on or datetime.date.today()
+        indicator.save(update_fields=["retired_on"])
+    return indicator
+
+
+@transaction.atomic
+def target_set(
+    *,
+    user,
+    organisation: Municipality,
+    indicator: Indicator,
+    year: int | None,
+    value: Decimal | None,
+    note: str = "",
+) -> Target:
+    """Set the member's own target for one figure and year (a new value replaces the old)."""
+    _require_write(user=user, organisation=organisation)
+    if indicator.is_own and indicator.owner_id != organisation.pk:
+        raise PermissionDenied(_("Målet kan bara sättas av den som äger nyckeltalet."))
+    errors = _target_errors(indicator=indicator, year=year, value=value)
+    if year is None and value is None:
+        errors = {"target_value": [_("Ange målår och målvärde.")]}
+    if errors:
+        raise ValidationError(errors)
+    return _target_save(
+        organisation=organisation, indicator=indicator, year=year, value=value, note=note
+    )
+
+
+def _move_values(*, source_ids: list[int], target: Indicator, user, reason: str) -> int:
+    """Re-point values (and their history) to `target`, unchanged; record the move."""
+    moved = list(IndicatorValue.objects.filter(indicator_id__in=source_ids))
+    if not moved:
+        return 0
+    IndicatorValue.history.filter(indicator_id__in=source_ids).update(indicator_id=target.pk)
+    IndicatorValue.objects.filter(indicator_id__in=source_ids).update(indicator=target)
+    for value in moved:
+        value.indicator = target
+    IndicatorValue.history.bulk_history_create(
+        moved, update=True, default_user=user, default_change_reason=reason
+    )
+    return len(moved)
+
+
+def _move_targets(*, source_ids: list[int], target: Indicator) -> int:
+    return Target.objects.filter(indicator_id__in=source_ids).update(indicator=target)
+
+
+@transaction.atomic
+def own_indicator_promote(*, user, indicator: Indicator, code: str, name: str = "") -> Indicator:
+    """Staff: make an own figure (and every adoption of it) a figure of the common catalogue.
+
+    The figure it started from becomes an indicator of the current revision with `code`; every
+    adopter's values, history and targets move to it unchanged and the adopters' copies go.
+    One transaction: all of it happens, or nothing does.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
+    if not indicator.is_own:
+        raise ValidationError(_("Nyckeltalet hör redan till katalogen."))
+    code = code.strip()
+    revision = Revision.objects.current()
+    if not code:
+        raise ValidationError({"code": _("Ange en kod i katalogen, t.ex. GN.12.")})
+    if Indicator.objects.filter(revision=revision, code__iexact=code).exists():
+        raise ValidationError(
+            {
+                "code": _("Koden %(code)s finns redan i revisionen %(revision)s.")
+                % {"code": code, "revision": revision.code}
+            }
+        )
+    family = own_indicator_family(indicator=indicator)
+    adoptions = family[1:]
+    # A fresh copy: the caller's object stays as it was if anything below fails.
+    root = Indicator.objects.get(pk=family[0].pk)
+    owners = [member.owner_id for member in family]
+    if len(set(owners)) != len(owners):
+        raise ValidationError(_("En organisation har nyckeltalet två gånger; rätta det först."))
+    adoption_ids = [member.pk for member in adoptions]
+    last_position = (
+        Indicator.objects.filter(revision=revision).aggregate(last=Max("display_order"))["last"]
+        or 0
+    )
+
+    root.owner = None
+    root.revision = revision
+    root.code = code
+    root.display_order = last_position + 1
+    root.adopted_from = None
+    root.retired_on = None
+    if name.strip():
+        root.name = name.strip()
+    root.full_clean()
+    # The adopters' copies point at each other; unlink them before anything moves.
+    Indicator.objects.filter(pk__in=adoption_ids).update(adopted_from=None)
+    root.save()
+    reason = _("Flyttat när nyckeltalet blev gemensamt (%(code)s)") % {"code": code}
+    _move_values(source_ids=adoption_ids, target=root, user=user, reason=reason)
+    _move_targets(source_ids=adoption_ids, target=root)
+    Indicator.objects.filter(pk__in=adoption_ids).delete()
+    site_data_changed()
+    return root

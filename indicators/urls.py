@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import downloads, views, views_reporting
+from indicators import downloads, views, views_own, views_reporting
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
         name="indicator_revision_data",
     ),
     path("kommun/<str:code>/", views.member_detail, name="member_detail"),
+    path("kommun/<str:code>/rapport/<int:year>/", views.member_report, name="member_report"),
     path("nyckeltal/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path(
         "nyckeltal/<str:revision>/<str:code>/",
@@ -34,5 +35,25 @@ urlpatterns = [
         "rapportera/oversikt/<int:year>/csv/",
         views_reporting.overview_csv,
         name="reporting_overview_csv",
+    ),
+    # A member's own key figures (see indicators/views_own.py).
+    path("egna-nyckeltal/", views_own.own_indicator_list, name="own_indicator_list"),
+    path("egna-nyckeltal/nytt/", views_own.own_indicator_create, name="own_indicator_create"),
+    path("egna-nyckeltal/<int:pk>/", views_own.own_indicator_detail, name="own_indicator_detail"),
+    path(
+        "egna-nyckeltal/<int:pk>/anvand/", views_own.own_indicator_adopt, name="own_indicator_adopt"
+    ),
+    path(
+        "egna-nyckeltal/<int:pk>/mal/", views_own.own_indicator_target, name="own_indicator_target"
+    ),
+    path(
+        "egna-nyckeltal/<int:pk>/avsluta/",
+        views_own.own_indicator_retire,
+        name="own_indicator_retire",
+    ),
+    path(
+        "egna-nyckeltal/<int:pk>/gor-gemensamt/",
+        views_own.own_indicator_promote,
+        name="own_indicator_promote",
     ),
 ]

@@ -29,7 +29,7 @@ def year_error(year: int, *, today: datetime.date | None = None) -> str | None:
 def value_errors(*, indicator, year: int, value: Decimal) -> dict[str, list[str]]:
     """Return {field: [messages]} for everything wrong with `value`; empty when it is valid."""
     errors: dict[str, list[str]] = {}
-    label = f"{indicator.code} {indicator.name}"
+    label = indicator.label
     message = year_error(year)
     if message:
         errors["year"] = [f"{label}: {message}"]

@@ -1,9 +1,12 @@
+import datetime
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from indicators import charts, selectors
+from indicators.validation import year_error
 from members.cache import public_page
 from members.selectors import member_search, members_by_county, site_state, viewer_sees_contacts
 
@@ -45,12 +48,34 @@ def search(request):
 def member_detail(request, code: str):
     trends = selectors.member_trends(code=code, data_version=_version(request))
     name = trends["organisation"]["name"]
-    for block in trends["indicators"]:
+    for block in trends["indicators"] + trends["own_indicators"]:
         block["figure"] = charts.member_figure(block, member_name=name)
         block["table"] = charts.member_table(block, member_name=name)
-        block["chart_id"] = "chart-" + block["code"].replace(".", "-")
+        block["chart_id"] = "chart-" + block["anchor"]
         block["data_id"] = block["chart_id"] + "-data"
+    years = [
+        p["year"] for b in trends["indicators"] + trends["own_indicators"] for p in b["series"]
+    ]
+    trends["report_year"] = max(years, default=None)
     return render(request, "indicators/member_detail.html", trends)
+
+
+@require_GET
+@public_page
+def member_report(request, code: str, year: int):
+    """The yearly report for the council: built to be printed or saved as PDF."""
+    if year_error(year):
+        raise Http404(year_error(year))
+    report = selectors.member_report(code=code, year=year, data_version=_version(request))
+    name = report["organisation"]["name"]
+    for block in report["blocks"]:
+        block["figure"] = charts.report_figure(block, member_name=name)
+        block["chart_id"] = "chart-" + block["anchor"]
+        block["data_id"] = block["chart_id"] + "-data"
+    report["produced_on"] = datetime.date.today()
+    report["previous_year"] = year - 1 if not year_error(year - 1) else None
+    report["next_year"] = year + 1 if not year_error(year + 1) else None
+    return render(request, "indicators/report.html", report)
 
 
 @require_GET

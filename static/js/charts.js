@@ -11,10 +11,21 @@
         return;
       }
       var spec = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, spec.data, spec.layout, {
-        displaylogo: false,
-        responsive: true,
-        modeBarButtonsToRemove: ["lasso2d", "select2d", "zoom2d", "pan2d", "autoScale2d"],
+      // A spec may carry its own config (the printed report: fixed size, no toolbar).
+      var config = Object.assign(
+        {
+          displaylogo: false,
+          responsive: true,
+          modeBarButtonsToRemove: ["lasso2d", "select2d", "zoom2d", "pan2d", "autoScale2d"],
+        },
+        spec.config || {}
+      );
+      window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
+        element.setAttribute("data-drawn", "true");
+        var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
+        if (waiting === 0) {
+          document.documentElement.setAttribute("data-charts-drawn", "true");
+        }
       });
     });
     document.querySelectorAll(".print-button").forEach(function (button) {

@@ -50,3 +50,22 @@ class TargetFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     year = 2030
     value = Decimal("75")
+
+
+class OwnIndicatorFactory(factory.django.DjangoModelFactory):
+    """A member's own key figure: it has an owner and belongs to no catalogue revision."""
+
+    class Meta:
+        model = Indicator
+
+    owner = factory.SubFactory(MunicipalityFactory)
+    revision = None
+    code = factory.Sequence(lambda n: f"E.{n + 1}")
+    display_order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Eget nyckeltal {n}")
+    unit = "m/inv"
+    direction = Indicator.Direction.HIGHER
+    decimals = 1
+    min_value = Decimal(0)
+    max_value = None
+    source = "Kommunen"

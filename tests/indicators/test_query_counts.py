@@ -65,3 +65,54 @@ def test_every_public_page_stays_within_eight_queries(
         with django_assert_max_num_queries(8):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_own_figures_and_the_yearly_report_keep_the_ceiling(
+    client, full_size, django_assert_max_num_queries
+):
+    """Ten own figures of 30 years each, adopted by every member: still at most 8 queries."""
+    from indicators.models import Indicator
+
+    rng = random.Random(9)
+    members = list(Municipality.objects.municipalities())
+    figures = Indicator.objects.bulk_create(
+        Indicator(
+            owner=member,
+            code=f"E.{n}",
+            display_order=n,
+            name=f"Eget nyckeltal {n}",
+            unit="st",
+            direction="higher",
+        )
+        for member in members
+        for n in range(1, 11)
+    )
+    IndicatorValue.objects.bulk_create(
+        (
+            IndicatorValue(
+                organisation_id=figure.owner_id,
+                indicator=figure,
+                year=year,
+                value=Decimal(rng.randint(0, 900)),
+            )
+            for figure in figures
+            for year in YEARS
+        ),
+        batch_size=5000,
+    )
+    Target.objects.bulk_create(
+        Target(organisation_id=f.owner_id, indicator=f, year=2030, value=500) for f in figures
+    )
+    pages = [
+        reverse("member_detail", args=["0665"]),
+        reverse("member_report", args=["0665", 2024]),
+        reverse("member_report", args=["0680", 2010]),
+        reverse("own_indicator_list"),
+        reverse("own_indicator_detail", args=[figures[0].pk]),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(8):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(reverse("member_report", args=["0665", 2024])).content.decode()
+    assert html.count('class="report-page report-block') == len(current_indicators()) + 10
