@@ -45,6 +45,10 @@ class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["owner"]
     inlines = [StatusBandInline]
 
+    def get_export_queryset(self, request):
+        # The export is the catalogue, identified by revision and code: own figures have none.
+        return super().get_export_queryset(request).filter(owner__isnull=True)
+
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
@@ -75,6 +79,11 @@ class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
     raw_id_fields = ["indicator"]
     readonly_fields = ["entered_by", "entered_at"]
     show_full_result_count = False
+
+    def get_export_queryset(self, request):
+        # Exported rows name their figure by revision and code, as the import reads them back;
+        # a member's own figures have no revision and stay out of this file.
+        return super().get_export_queryset(request).filter(indicator__owner__isnull=True)
 
     def get_readonly_fields(self, request, obj=None):
         # The key of a saved value is fixed; a different year is a different value.

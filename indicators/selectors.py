@@ -1021,9 +1021,10 @@ def values_open_data(
 ) -> tuple[int, list[dict]]:
     """(how many match, one page of them as dicts): two queries whatever the page size.
 
-    Ordered by organisation, indicator and year, so pages are stable.
+    Ordered by organisation, indicator and year, so pages are stable. Open data is the common
+    catalogue's figures; members' own figures (no revision) are shown on their pages only.
     """
-    values = IndicatorValue.objects.all()
+    values = IndicatorValue.objects.filter(indicator__owner__isnull=True)
     if indicator_id is not None:
         values = values.filter(indicator_id=indicator_id)
     if revision_code:
