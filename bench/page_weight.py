@@ -31,6 +31,7 @@ def main() -> int:
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),
         "DJANGO_SETTINGS_MODULE": "ekokommun.settings",
+        "LOG_LEVEL": "WARNING",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
