@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
 from members.models import ContactPerson, Membership, MembershipApplication, OrganisationAccess
-from tests.indicators.factories import IndicatorValueFactory
+from tests.indicators.factories import IndicatorValueFactory, OwnIndicatorFactory
 from tests.indicators.reporting_support import page_post, year_url
+from tests.indicators.test_own_indicators import CYCLING
 from tests.members.factories import (
     ContactPersonFactory,
     MembershipApplicationFactory,
@@ -168,6 +169,27 @@ def download_application_document(client, world):
     return response, response.status_code == 200
 
 
+def define_own_figure(client, world):
+    response = client.post(
+        f"{reverse('own_indicator_create')}?org={world['organisation'].code}", CYCLING
+    )
+    return response, Indicator.objects.filter(owner=world["organisation"]).exists()
+
+
+def retire_own_figure(client, world):
+    figure = OwnIndicatorFactory(owner=world["organisation"])
+    response = client.post(reverse("own_indicator_retire", args=[figure.pk]))
+    figure.refresh_from_db()
+    return response, figure.is_retired
+
+
+def promote_own_figure(client, world):
+    figure = OwnIndicatorFactory(owner=world["organisation"], name="Laddplatser")
+    response = client.post(reverse("own_indicator_promote", args=[figure.pk]), {"code": "GN.12"})
+    figure.refresh_from_db()
+    return response, figure.owner_id is None
+
+
 WRITES = {
     save_reporting_page: {"anonymous": LOGIN, "other_reporter": FORBIDDEN,
                           "own_reporter": ALLOWED, "reader": FORBIDDEN, "staff": ALLOWED},
@@ -177,6 +199,12 @@ WRITES = {
     reject_application: dict.fromkeys(ROLES[:-1], ADMIN_LOGIN) | {"staff": ALLOWED},
     resign_membership: dict.fromkeys(ROLES[:-1], ADMIN_LOGIN) | {"staff": ALLOWED},
     download_application_document: dict.fromkeys(ROLES[:-1], ADMIN_LOGIN) | {"staff": ALLOWED},
+    define_own_figure: {"anonymous": LOGIN, "other_reporter": FORBIDDEN,
+                        "own_reporter": ALLOWED, "reader": FORBIDDEN, "staff": ALLOWED},
+    retire_own_figure: {"anonymous": LOGIN, "other_reporter": FORBIDDEN,
+                        "own_reporter": ALLOWED, "reader": FORBIDDEN, "staff": ALLOWED},
+    promote_own_figure: {"anonymous": LOGIN, "other_reporter": FORBIDDEN,
+                         "own_reporter": FORBIDDEN, "reader": FORBIDDEN, "staff": ALLOWED},
 }  # fmt: skip
 
 
