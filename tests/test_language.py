@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.indicators.factories import IndicatorValueFactory
+from indicators.models import Target
+from tests.indicators.factories import IndicatorValueFactory, OwnIndicatorFactory
 from tests.indicators.reporting_support import YEAR, field, indicator, page_post, year_url
 from tests.members.factories import (
     MembershipFactory,
@@ -308,6 +309,55 @@ def test_english_and_swedish_pages_are_cached_apart(client, vaggeryd):
     newcomer = client.get("/kommun/0665/")
     assert newcomer["X-Page-Cache"] == "hit"
     assert "Senaste värde" in text(newcomer)
+
+
+def test_own_key_figures_and_the_yearly_report_in_english(client, vaggeryd):
+    """The pages added with own key figures, target tracking and the yearly report."""
+    cycling = OwnIndicatorFactory(owner=vaggeryd, name="Gång- och cykelvägar", code="E.1")
+    for year, value in [(2021, "2.0"), (2022, "2.2"), (2023, "2.5")]:
+        IndicatorValueFactory(organisation=vaggeryd, indicator=cycling, year=year, value=value)
+    Target.objects.create(organisation=vaggeryd, indicator=cycling, year=2030, value=Decimal("3"))
+    choose_language(client, "en")
+
+    own = text(client.get("/egna-nyckeltal/"))
+    assert_english(
+        own,
+        present=[
+            *FRAME_EN,
+            "<h1>Own key figures</h1>",
+            "In addition to the common green key figures, each member can follow its own",
+            "Own key figures are never included in the SEKOM average",
+            "Also used by",
+            "Gång- och cykelvägar",  # data stays as the member wrote it
+        ],
+        absent=[*FRAME_SV, "Egna nyckeltal", "Utöver de gemensamma", "Används också av"],
+    )
+
+    report = text(client.get(reverse("member_report", args=["0665", 2023])))
+    assert_english(
+        report,
+        present=[
+            "Vaggeryd: yearly report 2023",
+            "Yearly report to the council · municipality in Jönköpings län",
+            "Print or save as PDF",
+            "Summary",
+            "<strong>2 of 2</strong> key figures have moved in the right direction since "
+            "their baselines.",
+            "1 of 1 target is on track or reached.",
+            "On track for the 2030 target",
+            "own key figure",
+        ],
+        absent=[
+            "årsrapport",
+            "Årsrapport",
+            "Skriv ut eller spara som PDF",
+            "Sammanfattning",
+            "gått åt rätt håll",
+            "i takt",
+            "I takt",
+            "eget nyckeltal",
+        ],
+    )
 
 
 def test_every_interface_string_has_an_english_translation():
