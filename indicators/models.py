@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -277,6 +277,19 @@ class Indicator(models.Model):
             )
         if self.parent_id and self.parent.revision_id != self.revision_id:
             raise ValidationError({"parent": _("Huvudindikatorn måste höra till samma revision.")})
+
+
+# The catalogue's band names, marked so that makemessages offers them for translation; pages
+# show them through gettext (indicators.selectors.indicator_summary).
+BAND_LABELS = [
+    gettext_noop("Mycket bra"),
+    gettext_noop("Bra"),
+    gettext_noop("Godtagbar"),
+    gettext_noop("Mindre bra"),
+    gettext_noop("Dålig"),
+    gettext_noop("Under gränsvärdet"),
+    gettext_noop("Över gränsvärdet"),
+]
 
 
 class StatusBand(models.Model):

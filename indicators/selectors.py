@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import analysis
@@ -119,7 +120,7 @@ def indicator_summary(indicator: Indicator) -> dict:
         "max_value": _number(indicator.max_value),
         "bands": [
             {
-                "label": band.label,
+                "label": gettext(band.label),
                 "lower": _number(band.lower),
                 "upper": _number(band.upper),
                 "order": band.order,

@@ -413,3 +413,9 @@ def test_indicator_names_come_from_the_catalogue_in_english(client):
     page = client.get(reverse("indicator_detail", args=["GN.6a"])).content.decode()
     assert "GN.6a Household waste" in page
     assert "Mängd hushållsavfall" not in page
+
+
+def test_status_band_names_are_translated_in_english(client):
+    client.get("/sprak/en/", {"next": "/"})
+    page = client.get(reverse("indicator_detail", args=["GN.6a"])).content.decode()
+    assert "Very good" in page and "Mycket bra" not in page
