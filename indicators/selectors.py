@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import analysis
-from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.models import Indicator, IndicatorValue, StatusBand, Target
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
 from members.models import (
@@ -601,10 +601,6 @@ def member_choices() -> list[dict]:
         .order_by("name")
         .values("code", "name", "kind", "county__name")
     )
-
-
-def revision_codes() -> list[str]:
-    return list(Revision.objects.values_list("code", flat=True))
 
 
 # --- Reporting: who may do what -------------------------------------------------------------

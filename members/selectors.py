@@ -4,12 +4,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Min, Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from members.models import (
     ContactPerson,
-    County,
     FeeSchedule,
     Membership,
     MembershipApplication,
@@ -42,20 +40,6 @@ def members_by_county() -> list[dict]:
             }
         )
     return list(groups.values())
-
-
-def organisation_detail(*, code: str) -> Municipality:
-    """The organisation with its county and memberships, or 404."""
-    return get_object_or_404(
-        Municipality.objects.select_related("county").prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.order_by("-applied_on"))
-        ),
-        code=code,
-    )
-
-
-def counties() -> list[County]:
-    return list(County.objects.all())
 
 
 def member_search(*, query: str) -> list[dict]:
