@@ -200,6 +200,12 @@ class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
     ]
     actions = ["resign_memberships"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A saved membership changes status only through the services (the application
+        # decisions and the resign action), which also handle contacts, accounts and e-mail.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "organisation", "status"] if obj else readonly
+
     def get_queryset(self, request):
         return (
             super()

@@ -267,3 +267,24 @@ def test_resigning_several_members_at_once_is_all_or_nothing(admin_client, vagge
     assert response.status_code == 200
     assert "Utträdet kan inte ligga före inträdet" in response.content.decode()
     assert set(Membership.objects.values_list("status", flat=True)) == {"active"}
+
+
+def test_a_saved_membership_changes_status_only_through_the_actions(admin_client, vaggeryd_member):
+    url = reverse("admin:members_membership_change", args=[vaggeryd_member.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="status"' not in page  # shown, not editable
+    admin_client.post(
+        url,
+        {
+            "status": "resigned",
+            "applied_on": "2012-01-30",
+            "decision_date": "2012-12-17",
+            "joined_on": "2012-12-17",
+            "left_on": "",
+            "rejection_reason": "",
+            "resignation_decision": "",
+            "contact_persons-TOTAL_FORMS": "0",
+            "contact_persons-INITIAL_FORMS": "0",
+        },
+    )
+    assert Membership.objects.get(pk=vaggeryd_member.pk).status == "active"
