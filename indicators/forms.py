@@ -5,7 +5,7 @@ Numbers are read by `indicators.numbers.parse_decimal` and checked by
 puts each message beside its field. Saving is `services.values_save_year`.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
 from indicators.services import ValueInput
-from indicators.validation import value_errors
+from indicators.validation import share_errors, share_of, value_errors
 
 # A move larger than this from last year is saved only once the reporter confirms it.
 LARGE_CHANGE = Decimal("0.5")
@@ -139,43 +139,17 @@ class ValueRowForm(forms.Form):
         if self.errors:
             return data
 
-        if (numerator is None) != (denominator is None):
-            missing = "denominator" if denominator is None else "numerator"
-            self.add_error(
-                missing,
-                _("%(label)s: ange både %(numerator)s och %(denominator)s, eller ingen av dem.")
-                % {
-                    "label": self.label,
-                    "numerator": indicator.numerator_label.lower(),
-                    "denominator": indicator.denominator_label.lower(),
-                },
-            )
-            return data
-        if denominator is not None and denominator <= 0:
-            self.add_error(
-                "denominator",
-                _("%(label)s: %(denominator)s måste vara större än noll.")
-                % {"label": self.label, "denominator": indicator.denominator_label.lower()},
-            )
+        # The rule for a share given as its two numbers is validation's, as on every path.
+        share_problems = share_errors(
+            indicator=indicator, value=value, numerator=numerator, denominator=denominator
+        )
+        for name, messages in share_problems.items():
+            for message in messages:
+                self.add_error(name, message)
+        if share_problems:
             return data
         if numerator is not None:
-            computed = self.computed(numerator, denominator)
-            # The page fills in the computed value as the reporter types; allow that rounding.
-            if value is not None and abs(value - computed) > Decimal(1).scaleb(-indicator.decimals):
-                self.add_error(
-                    "value",
-                    _(
-                        "%(label)s: värdet %(value)s stämmer inte med talen nedan, som ger "
-                        "%(computed)s. Rätta talen, eller töm dem för att ange värdet direkt."
-                    )
-                    % {
-                        "label": self.label,
-                        "value": format_decimal(value, decimal_places(value)),
-                        "computed": format_decimal(computed, indicator.decimals),
-                    },
-                )
-                return data
-            value = computed
+            value = self.computed(numerator, denominator)
 
         if value is None:
             if self.current is not None:
@@ -210,11 +184,7 @@ class ValueRowForm(forms.Form):
         return data
 
     def computed(self, numerator: Decimal, denominator: Decimal) -> Decimal:
-        indicator = self.indicator
-        step = Decimal(1).scaleb(-indicator.decimals)
-        return (numerator / denominator * indicator.input_scale).quantize(
-            step, rounding=ROUND_HALF_UP
-        )
+        return share_of(indicator=self.indicator, numerator=numerator, denominator=denominator)
 
     def _large_change(self, value: Decimal) -> str:
         """A warning when `value` is new or changed and moves more than 50 % from last year."""

@@ -26,9 +26,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ekokommun.import_formats import decode_text, sniff_delimiter
-from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.numbers import NumberFormatError, parse_decimal
-from indicators.services import ValueInput, ValuesInvalid, values_check, values_upsert
+from indicators.models import ImportRun, Indicator, IndicatorValue, Revision
+from indicators.numbers import NumberFormatError, decimal_places, parse_decimal
+from indicators.services import (
+    VALUE_FIELDS,
+    ValueInput,
+    ValuesInvalid,
+    values_check,
+    values_upsert,
+)
 from members.models import County, Municipality
 
 FORMATS = ("csv", "xlsx", "miljobarometern", "kolada")
@@ -52,6 +58,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
     "source": ("källa", "källa för värdet", "kalla", "source", "source_note"),
     "comment": ("kommentar", "comment"),
+    "numerator": ("täljare", "taljare", "numerator"),
+    "denominator": ("nämnare", "namnare", "denominator"),
 }
 _ALIASES = {alias: canonical for canonical, names in COLUMNS.items() for alias in names}
 
@@ -150,7 +158,8 @@ class Lookups:
         self.county_names = {name_key(n) for n in County.objects.values_list("name", flat=True)}
         self.indicators: dict[tuple[str, str], Indicator] = {}
         self.revisions: set[str] = set()
-        for indicator in Indicator.objects.select_related("revision"):
+        # Only the catalogue: a member's own figure has no revision and no code in a file.
+        for indicator in Indicator.objects.common().select_related("revision"):
             self.revisions.add(indicator.revision.code)
             self.indicators[(indicator.revision.code, name_key(indicator.code))] = indicator
         if revision is None:
@@ -249,7 +258,7 @@ class SourceRow:
 class ReadResult:
     rows: list[SourceRow] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # What the row numbers count: rows of a sheet, or entries of a JSON list.
     place: str = "rad"
@@ -258,6 +267,20 @@ class ReadResult:
 
 def where(place: str, line: int) -> str:
     return (_("Post %(line)s") if place == "post" else _("Rad %(line)s")) % {"line": line}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong, and where: the row (or JSON entry) number as data, None for the file."""
+
+    line: int | None
+    message: str
+    place: str = "rad"
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return f"{where(self.place, self.line)}: {self.message}"
 
 
 def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
@@ -307,10 +330,10 @@ def read_table(data: bytes, *, fmt: str) -> ReadResult:
     try:
         sheet = read_sheet(data, fmt=fmt)
     except RowProblem as exc:
-        result.errors.append(str(exc))
+        result.errors.append(RowError(None, str(exc)))
         return result
     if not sheet:
-        result.errors.append(_("Filen är tom."))
+        result.errors.append(RowError(None, _("Filen är tom.")))
         return result
     _header_line, header = sheet[0]
     columns = [canonical_column(cell) for cell in header]
@@ -320,11 +343,14 @@ def read_table(data: bytes, *, fmt: str) -> ReadResult:
     missing += [COLUMNS[c][0] for c in ("indicator", "year", "value") if c not in columns]
     if missing:
         result.errors.append(
-            _(
-                "Filen saknar kolumnen %(columns)s. Första raden ska vara rubriker, till "
-                "exempel kommunkod, nyckeltal, år, värde."
+            RowError(
+                None,
+                _(
+                    "Filen saknar kolumnen %(columns)s. Första raden ska vara rubriker, till "
+                    "exempel kommunkod, nyckeltal, år, värde."
+                )
+                % {"columns": ", ".join(missing)},
             )
-            % {"columns": ", ".join(missing)}
         )
         return result
     for line, cells in sheet[1:]:
@@ -333,6 +359,28 @@ def read_table(data: bytes, *, fmt: str) -> ReadResult:
         }
         result.rows.append(SourceRow(line=line, values=values))
     return result
+
+
+# Spellings of one unit: "CO2ekv" and "CO2-ekvivalenter" are CO2e, "CO₂" is CO2, "per
+# invånare" is "/inv". CO2 alone stays CO2: carbon dioxide is not all greenhouse gases.
+_UNIT_SPELLINGS = (
+    (re.compile(r"co2-?(ekvivalenter|ekvivalent|ekv\.?|eq\.?|e)"), "co2e"),
+    (re.compile(r"(/|per)(invånare|invanare|inv\.?)"), "/inv"),
+    (re.compile(r"(/|per)(personer|person|pers\.?)"), "/person"),
+    (re.compile(r"procent"), "%"),
+)
+
+
+def unit_key(text: Any) -> str:
+    """A unit as written ("ton CO₂-ekv per invånare") -> its comparable form ("tonco2e/inv")."""
+    key = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+    for pattern, replacement in _UNIT_SPELLINGS:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def same_unit(first: Any, second: Any) -> bool:
+    return unit_key(first) == unit_key(second)
 
 
 _UNIT_IN_HEADER = re.compile(r"^värde\s*(\((?P<unit>.*)\))?$")
@@ -347,10 +395,10 @@ def read_miljobarometern(data: bytes, *, indicator: Indicator, fmt: str = "csv")
     try:
         sheet = read_sheet(data, fmt=fmt)
     except RowProblem as exc:
-        result.errors.append(str(exc))
+        result.errors.append(RowError(None, str(exc)))
         return result
     if not sheet:
-        result.errors.append(_("Filen är tom."))
+        result.errors.append(RowError(None, _("Filen är tom.")))
         return result
     header = [header_key(cell) for cell in sheet[0][1]]
     value_column = next((i for i, h in enumerate(header) if _UNIT_IN_HEADER.match(h or "")), None)
@@ -362,12 +410,18 @@ def read_miljobarometern(data: bytes, *, indicator: Indicator, fmt: str = "csv")
         missing.append("värde (enhet)")
     if missing:
         result.errors.append(
-            _("Filen ser inte ut som en tabell från Miljöbarometern: kolumnen %(columns)s saknas.")
-            % {"columns": ", ".join(missing)}
+            RowError(
+                None,
+                _(
+                    "Filen ser inte ut som en tabell från Miljöbarometern: kolumnen "
+                    "%(columns)s saknas."
+                )
+                % {"columns": ", ".join(missing)},
+            )
         )
         return result
     unit = _UNIT_IN_HEADER.match(header[value_column]).group("unit")
-    if unit and name_key(unit) != name_key(indicator.unit):
+    if unit and not same_unit(unit, indicator.unit):
         result.warnings.append(
             _(
                 "Filens enhet är ”%(file)s” men %(code)s mäts i ”%(unit)s”. Kontrollera att "
@@ -398,16 +452,18 @@ def read_kolada(data: bytes, *, mapping: dict[str, str]) -> ReadResult:
     try:
         document = json.loads(decode_text(data))
     except ValueError:
-        result.errors.append(_("Filen är inte Koladas JSON-format."))
+        result.errors.append(RowError(None, _("Filen är inte Koladas JSON-format.")))
         return result
     entries = document.get("values") if isinstance(document, dict) else document
     if not isinstance(entries, list):
-        result.errors.append(_("Filen är inte Koladas JSON-format: listan ”values” saknas."))
+        result.errors.append(
+            RowError(None, _("Filen är inte Koladas JSON-format: listan ”values” saknas."))
+        )
         return result
     mapping = {kpi.strip().upper(): code for kpi, code in mapping.items()}
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
-            result.errors.append(f"{where('post', number)}: " + _("posten är inte ett objekt."))
+            result.errors.append(RowError(number, _("posten är inte ett objekt."), "post"))
             continue
         kpi = cell_text(entry.get("kpi")).upper()
         if kpi not in mapping:
@@ -481,21 +537,41 @@ def read_file(
 
 
 @dataclass
+class Change:
+    """One row of the preview: what a value is now and what the file makes it."""
+
+    line: int
+    organisation: str
+    indicator: str
+    year: int
+    old: Decimal | None
+    new: Decimal
+    decimals: int
+    kind: str  # "new", "changed" or "unchanged"
+
+
+@dataclass
 class ImportReport:
     read: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    problems: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     place: str = "rad"
     timings: dict[str, float] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)  # filled in for a preview
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems as people read them: "Rad 5: ...", sorted by row."""
+        return [str(problem) for problem in self.problems]
 
     def skipped_by_reason(self) -> list[tuple[str, int, list[int]]]:
         """(reason, how many, the first row numbers) for the summary."""
@@ -517,11 +593,14 @@ def row_to_input(
     values = row.values
     problems = []
     organisation_id = year = value = status = None
+    numerator = denominator = None
     code_text = cell_text(values.get("organisation_code"))
     name = cell_text(values.get("organisation_name")) or ("" if code_text.isdigit() else code_text)
     try:
         organisation_id = lookups.organisation(code=values.get("organisation_code"), name=name)
     except RowProblem as exc:
+        # Not an organisation but a group of them (Sveriges Ekokommuner, a county, Kolada's
+        # G… groups): reported and skipped, not an error.
         reason = lookups.aggregate_reason(name) if name else None
         if reason and not code_text.isdigit():
             return None, [], reason
@@ -536,8 +615,13 @@ def row_to_input(
     except RowProblem as exc:
         problems.append(str(exc))
     try:
+        numerator = parse_value(values.get("numerator"))
+        denominator = parse_value(values.get("denominator"))
+    except RowProblem as exc:
+        problems.append(str(exc))
+    try:
         value = parse_value(values.get("value"))
-        if value is None and not problems:
+        if value is None and numerator is None and denominator is None and not problems:
             return None, [], _("inget värde")
     except RowProblem as exc:
         problems.append(str(exc))
@@ -545,9 +629,9 @@ def row_to_input(
         status = parse_status(values.get("status"))
     except RowProblem as exc:
         problems.append(str(exc))
-    if problems or value is None:
+    if problems:
         return None, problems, None
-    if round_values:
+    if round_values and value is not None:
         value = value.quantize(Decimal(1).scaleb(-indicator.decimals), rounding=ROUND_HALF_UP)
     return (
         ValueInput(
@@ -558,6 +642,8 @@ def row_to_input(
             status=status,
             source_note=cell_text(values.get("source"))[:300],
             comment=str(values.get("comment") or "").strip(),
+            numerator=numerator,
+            denominator=denominator,
         ),
         [],
         None,
@@ -572,24 +658,30 @@ def values_import(
     dry_run: bool = False,
     revision: str | None = None,
     round_values: bool = False,
+    round_hint: str = "",
+    preview: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Check every row of a file and, when all are clean, write them in one call."""
+    """Check every row of a file and, when all are clean, write them in one call.
+
+    `preview` also lists each row's old and new value (`report.changes`); `round_hint` is added
+    to a value refused for its decimals (how to ask for rounding at this door).
+    """
     started = time.perf_counter()
     report = ImportReport(
         read=len(read.rows) + len(read.skipped),
         skipped=list(read.skipped),
-        errors=list(read.errors),
+        problems=list(read.errors),
         warnings=list(read.warnings),
         dry_run=dry_run,
         place=read.place,
     )
-    if report.errors:
+    if report.problems:
         return report
     try:
         lookups = Lookups(revision=revision)
     except RowProblem as exc:
-        report.errors.append(str(exc))
+        report.problems.append(RowError(None, str(exc)))
         return report
     inputs: list[ValueInput] = []
     lines: list[int] = []
@@ -600,7 +692,7 @@ def values_import(
         if skip:
             report.skipped.append((row.line, skip))
         elif problems:
-            report.errors.extend(f"{where(read.place, row.line)}: {p}" for p in problems)
+            report.problems.extend(RowError(row.line, p, read.place) for p in problems)
         else:
             inputs.append(value)
             lines.append(row.line)
@@ -613,10 +705,12 @@ def values_import(
     started = time.perf_counter()
     try:
         with transaction.atomic():
-            if report.errors:
+            if report.problems:
                 # Check the readable rows too, so that one run names every problem.
                 values_check(rows=inputs)
             else:
+                if preview:
+                    report.changes = _changes(values_check(rows=inputs), lines, lookups)
                 result = values_upsert(rows=inputs, user=user, change_reason=change_reason)
                 report.created, report.updated, report.unchanged = (
                     result.created,
@@ -626,27 +720,94 @@ def values_import(
                 if dry_run:
                     transaction.set_rollback(True)
     except ValuesInvalid as invalid:
-        report.errors.extend(_row_messages(invalid, lines, read.place))
-        report.errors.sort(key=_line_of)
+        report.problems.extend(_row_errors(invalid, inputs, lines, read.place, round_hint))
+        report.problems.sort(key=lambda problem: problem.line or 0)
     report.timings["write"] = time.perf_counter() - started
-    if report.errors:
+    if report.problems:
         report.created = report.updated = report.unchanged = 0
+        report.changes = []
     return report
 
 
-def _row_messages(invalid: ValuesInvalid, lines: list[int], place: str) -> Iterable[str]:
+def _changes(rows: list[ValueInput], lines: list[int], lookups: Lookups) -> list[Change]:
+    """Each row against what is stored (one query), for the preview."""
+    stored = {
+        (v.organisation_id, v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(
+            organisation_id__in={r.organisation_id for r in rows},
+            indicator_id__in={r.indicator.pk for r in rows},
+            year__in={r.year for r in rows},
+        )
+    }
+    changes = []
+    for row, line in zip(rows, lines, strict=True):
+        current = stored.get((row.organisation_id, row.indicator.pk, row.year))
+        if current is None:
+            kind = "new"
+        elif all(getattr(current, name) == getattr(row, name) for name in VALUE_FIELDS):
+            kind = "unchanged"
+        else:
+            kind = "changed"
+        changes.append(
+            Change(
+                line=line,
+                organisation=lookups.names[row.organisation_id],
+                indicator=f"{row.indicator.code} ({row.indicator.revision.code})",
+                year=row.year,
+                old=current.value if current else None,
+                new=row.value,
+                decimals=row.indicator.decimals,
+                kind=kind,
+            )
+        )
+    return changes
+
+
+def _row_errors(
+    invalid: ValuesInvalid, inputs: list[ValueInput], lines: list[int], place: str, hint: str
+) -> Iterable[RowError]:
     for index, errors in invalid.problems.items():
-        for messages in errors.values():
+        row = inputs[index]
+        too_precise = row.value is not None and decimal_places(row.value) > row.indicator.decimals
+        for name, messages in errors.items():
             for message in messages:
-                yield f"{where(place, lines[index])}: {message}"
+                if hint and too_precise and name == "value":
+                    message = f"{message} {hint}"
+                yield RowError(lines[index], message, place)
     for index, first in invalid.duplicates.items():
-        yield f"{where(place, lines[index])}: " + (
-            _("samma kommun, nyckeltal och år som rad %(line)s.")
-            if place == "rad"
-            else _("samma kommun, nyckeltal och år som post %(line)s.")
-        ) % {"line": lines[first]}
+        yield RowError(
+            lines[index],
+            (
+                _("samma kommun, nyckeltal och år som rad %(line)s.")
+                if place == "rad"
+                else _("samma kommun, nyckeltal och år som post %(line)s.")
+            )
+            % {"line": lines[first]},
+            place,
+        )
 
 
-def _line_of(message: str) -> int:
-    match = re.match(r"^\w+ (\d+):", message)
-    return int(match.group(1)) if match else 0
+# --- The record of each import -----------------------------------------------------------------
+
+
+def import_run_record(
+    *, report: ImportReport, user=None, door: str, fmt: str, file_name: str
+) -> ImportRun:
+    """Keep what an import did (or why it failed) for the office: one ImportRun row."""
+    messages = [*report.errors, *(f"{_('Varning')}: {w}" for w in report.warnings)]
+    messages += [
+        f"{_('Hoppade över')} {count}: {reason}"
+        for reason, count, _lines in report.skipped_by_reason()
+    ]
+    return ImportRun.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        door=door,
+        format=fmt,
+        file_name=file_name[:255],
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        skipped=len(report.skipped),
+        succeeded=report.ok,
+        messages=messages[:500],
+    )

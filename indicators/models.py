@@ -444,3 +444,53 @@ class Target(models.Model):
     @property
     def is_national(self) -> bool:
         return self.organisation_id is None
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def failed(self):
+        return self.filter(succeeded=False)
+
+
+class ImportRun(models.Model):
+    """One import of values from a file, through the admin or `import_values`: who, when, what
+    came in and how it ended, so that the office can see what was loaded and what failed."""
+
+    class Door(models.TextChoices):
+        ADMIN = "admin", _("administrationen")
+        COMMAND = "command", _("kommandoraden")
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("tabell (CSV)")
+        XLSX = "xlsx", _("tabell (XLSX)")
+        MILJOBAROMETERN = "miljobarometern", _("Miljöbarometern")
+        KOLADA = "kolada", _("Kolada (JSON)")
+
+    started_at = models.DateTimeField(_("tid"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("användare"),
+    )
+    door = models.CharField(_("väg in"), max_length=10, choices=Door.choices)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices)
+    file_name = models.CharField(_("fil"), max_length=255, blank=True)
+    created = models.PositiveIntegerField(_("nya"), default=0)
+    updated = models.PositiveIntegerField(_("ändrade"), default=0)
+    unchanged = models.PositiveIntegerField(_("oförändrade"), default=0)
+    skipped = models.PositiveIntegerField(_("överhoppade"), default=0)
+    succeeded = models.BooleanField(_("lyckades"))
+    messages = models.JSONField(_("meddelanden"), default=list, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        indexes = [models.Index(fields=["succeeded", "-started_at"], name="importrun_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.file_name}"

@@ -4,7 +4,7 @@ import datetime
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.selectors import can_write
-from indicators.validation import value_errors, year_error
+from indicators.validation import (
+    share_agrees,
+    share_errors,
+    share_of,
+    value_errors,
+    year_error,
+)
 from members.models import FIRST_YEAR, Municipality
 from members.services import site_data_changed
 
@@ -114,7 +120,7 @@ class ValueInput:
     organisation_id: int
     indicator: Indicator
     year: int
-    value: Decimal
+    value: Decimal | None  # None only when the two numbers below are given: their share
     status: str = IndicatorValue.Status.FINAL
     source_note: str = ""
     comment: str = ""
@@ -126,7 +132,16 @@ def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]
     """Check every row against its indicator; {row index: {field: [messages]}}."""
     problems = {}
     for index, row in enumerate(rows):
-        errors = value_errors(indicator=row.indicator, year=row.year, value=row.value)
+        errors = share_errors(
+            indicator=row.indicator,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+        )
+        if not errors and row.value is None:
+            errors = {"value": [_("%(label)s: värdet saknas.") % {"label": row.indicator.label}]}
+        if not errors:
+            errors = value_errors(indicator=row.indicator, year=row.year, value=row.value)
         owner_id = row.indicator.owner_id
         if owner_id is not None and owner_id != row.organisation_id:
             # An own figure holds only its owner's values (adopters have their own copy).
@@ -168,12 +183,75 @@ class ValuesInvalid(ValidationError):
         self.duplicates = duplicates
 
 
-def values_check(*, rows: list[ValueInput]) -> None:
-    """Raise ValuesInvalid when any row breaks its indicator's rules or repeats a key."""
+def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
+    """The rows as they will be stored, by the one rule for a share given as two numbers.
+
+    A row with both numbers stores their share as its value (validation.share_errors refuses a
+    typed value that disagrees). A row with only a value keeps the numbers already stored for
+    it as long as they still give that value (a file from Kolada or a re-imported export does
+    not erase what a reporter entered), and otherwise stores none: numbers that no longer add up
+    to the value are never kept. Whichever door a row comes through, the result is the same.
+    """
+    plain = [
+        index
+        for index, row in enumerate(rows)
+        if row.indicator.has_inputs
+        and row.numerator is None
+        and row.denominator is None
+        and row.value is not None
+    ]
+    stored: dict[ValueKey, tuple[Decimal, Decimal]] = {}
+    if plain:
+        wanted = [rows[i] for i in plain]
+        stored = {
+            (organisation_id, indicator_id, year): (numerator, denominator)
+            for organisation_id, indicator_id, year, numerator, denominator in (
+                IndicatorValue.objects.filter(
+                    organisation_id__in={r.organisation_id for r in wanted},
+                    indicator_id__in={r.indicator.pk for r in wanted},
+                    year__in={r.year for r in wanted},
+                    numerator__isnull=False,
+                    denominator__gt=0,
+                ).values_list("organisation_id", "indicator_id", "year", "numerator", "denominator")
+            )
+        }
+    resolved = []
+    for row in rows:
+        indicator = row.indicator
+        if (
+            indicator.has_inputs
+            and row.numerator is not None
+            and row.denominator is not None
+            and row.denominator > 0
+        ):
+            computed = share_of(
+                indicator=indicator, numerator=row.numerator, denominator=row.denominator
+            )
+            if row.value is None or share_agrees(
+                indicator=indicator, value=row.value, computed=computed
+            ):
+                row = replace(row, value=computed)
+        elif stored and row.numerator is None and row.denominator is None:
+            numbers = stored.get((row.organisation_id, indicator.pk, row.year))
+            if numbers and row.value is not None:
+                computed = share_of(
+                    indicator=indicator, numerator=numbers[0], denominator=numbers[1]
+                )
+                if computed == row.value:
+                    row = replace(row, numerator=numbers[0], denominator=numbers[1])
+        resolved.append(row)
+    return resolved
+
+
+def values_check(*, rows: list[ValueInput]) -> list[ValueInput]:
+    """The rows as they will be stored (`values_resolve`); raises ValuesInvalid when any row
+    breaks its indicator's rules or repeats a key."""
+    rows = values_resolve(rows=rows)
     problems = values_validate(rows=rows)
     duplicates = values_duplicates(rows=rows)
     if problems or duplicates:
         raise ValuesInvalid(problems=problems, duplicates=duplicates)
+    return rows
 
 
 ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
@@ -231,7 +309,7 @@ def values_upsert(
     its indicator's rules or the same value appears twice. Rows equal to what is stored are
     left alone and get no history row.
     """
-    values_check(rows=rows)
+    rows = values_check(rows=rows)
     change_reason = change_reason[:100]  # the history's column is that wide
     keys = [(r.organisation_id, r.indicator.pk, r.year) for r in rows]
     if not rows:

@@ -5,7 +5,7 @@ The model's clean(), the write service, the reporting form and the importers all
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,3 +82,73 @@ def value_errors(*, indicator, year: int, value: Decimal) -> dict[str, list[str]
     if problems:
         errors["value"] = problems
     return errors
+
+
+# --- A share entered as its two numbers ------------------------------------------------------
+
+
+def share_of(*, indicator, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """The value two numbers give: numerator / denominator × scale, to the figure's decimals."""
+    step = Decimal(1).scaleb(-indicator.decimals)
+    return (numerator / denominator * indicator.input_scale).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def share_agrees(*, indicator, value: Decimal, computed: Decimal) -> bool:
+    """A typed value agrees with the numbers when it is their share, give or take the last
+    decimal (the form fills in the share as the reporter types, and people round)."""
+    return abs(value - computed) <= Decimal(1).scaleb(-indicator.decimals)
+
+
+def share_errors(
+    *, indicator, value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None
+) -> dict[str, list[str]]:
+    """{field: [messages]} for a value given with (or as) its two numbers; empty when fine.
+
+    The rule, the same on every path (form, admin import, `import_values`): both numbers or
+    neither; the denominator above zero; a value given beside them must be their share. The
+    write service then stores the share of the numbers as the value.
+    """
+    if numerator is None and denominator is None:
+        return {}
+    label = indicator.label
+    if not indicator.has_inputs:
+        return {
+            "numerator": [
+                _("%(label)s räknas inte fram ur täljare och nämnare; ange bara värdet.")
+                % {"label": label}
+            ]
+        }
+    if numerator is None or denominator is None:
+        return {
+            "denominator" if denominator is None else "numerator": [
+                _("%(label)s: ange både %(numerator)s och %(denominator)s, eller ingen av dem.")
+                % {
+                    "label": label,
+                    "numerator": indicator.numerator_label.lower(),
+                    "denominator": indicator.denominator_label.lower(),
+                }
+            ]
+        }
+    if denominator <= 0:
+        return {
+            "denominator": [
+                _("%(label)s: %(denominator)s måste vara större än noll.")
+                % {"label": label, "denominator": indicator.denominator_label.lower()}
+            ]
+        }
+    computed = share_of(indicator=indicator, numerator=numerator, denominator=denominator)
+    if value is not None and not share_agrees(indicator=indicator, value=value, computed=computed):
+        return {
+            "value": [
+                _(
+                    "%(label)s: värdet %(value)s stämmer inte med talen nedan, som ger "
+                    "%(computed)s. Rätta talen, eller töm dem för att ange värdet direkt."
+                )
+                % {
+                    "label": label,
+                    "value": format_decimal(value, decimal_places(value)),
+                    "computed": format_decimal(computed, indicator.decimals),
+                }
+            ]
+        }
+    return {}

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from indicators import importers
-from indicators.models import Indicator
+from indicators.models import ImportRun, Indicator
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".json": "kolada", ".csv": "csv", ".txt": "csv"}
 MAX_ERRORS_SHOWN = 200
@@ -90,7 +90,16 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 revision=options["revision"],
                 round_values=options["round"],
+                round_hint="Lägg till --round för att avrunda till nyckeltalets decimaler.",
                 progress=bar.update,
+            )
+        if not options["dry_run"]:
+            importers.import_run_record(
+                report=report,
+                user=user,
+                door=ImportRun.Door.COMMAND,
+                fmt=fmt,
+                file_name=path.name,
             )
         self._summary(report)
         if not report.ok:
