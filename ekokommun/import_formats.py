@@ -4,7 +4,10 @@ Swedish spreadsheets save CSV with semicolons (the comma is the decimal sign) an
 Windows-1252; the plain CSV format would read such a file as one column.
 """
 
+from django.utils import timezone
+from django.utils.text import slugify
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 
 def decode_text(data: bytes) -> str:
@@ -34,3 +37,34 @@ class CSV(base_formats.CSV):
 
 XLSX = base_formats.XLSX
 FORMATS = [CSV, XLSX]
+
+
+class SwedishExportForm(SelectableFieldsExportForm):
+    """The export screen names each column as the file does ("kommun"), not by the field's
+    English attribute ("Organisation Name (kommun)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        name = field.column_name if field is not None and field.column_name else field_name
+        return name[:1].upper() + name[1:]
+
+
+class SwedishExportMixin:
+    """For admin classes with django-import-export: Swedish column labels on the export screen
+    and a Swedish file name ("värden-2026-12-01.csv" rather than "IndicatorValue-…")."""
+
+    export_form_class = SwedishExportForm
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = slugify(str(self.model._meta.verbose_name_plural), allow_unicode=True)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+class SwedishSheetMixin:
+    """For resources: the exported sheet is named for what it holds ("Värden"), not
+    tablib's "Tablib Dataset"."""
+
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name_plural).capitalize()[:31]
+        return dataset

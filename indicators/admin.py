@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ekokommun.import_formats import FORMATS
-from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from ekokommun.import_formats import FORMATS, SwedishExportMixin
+from indicators import admin_import
+from indicators.models import ImportRun, Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.services import ValueInput, value_delete, values_upsert
 from members.admin import MunicipalityAdmin
@@ -22,7 +23,7 @@ class StatusBandInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
     list_display = [
@@ -51,9 +52,10 @@ class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
-    # Import writes through values_upsert (see IndicatorValueResource); the value history, not
-    # the admin log, records who imported what.
+class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin):
+    # The export is django-import-export's (IndicatorValueResource); the import is the same as
+    # `import_values` (indicators.admin_import): every layout, aggregates skipped, one write
+    # service. The value history, not the admin log, records who imported what.
     resource_classes = [IndicatorValueResource]
     formats = FORMATS
     skip_admin_log = True
@@ -79,6 +81,12 @@ class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
     raw_id_fields = ["indicator"]
     readonly_fields = ["entered_by", "entered_at"]
     show_full_result_count = False
+
+    def import_action(self, request, **kwargs):
+        return admin_import.import_view(self, request)
+
+    def process_import(self, request, **kwargs):
+        return admin_import.process_import_view(self, request)
 
     def get_export_queryset(self, request):
         # Exported rows name their figure by revision and code, as the import reads them back;
@@ -163,3 +171,37 @@ admin.site.unregister(Municipality)
 @admin.register(Municipality)
 class MunicipalityWithValuesAdmin(MunicipalityAdmin):
     inlines = [*MunicipalityAdmin.inlines, IndicatorValueInline]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """What each import did, newest first: read-only, it is the record."""
+
+    list_display = [
+        "started_at",
+        "user",
+        "door",
+        "format",
+        "file_name",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "succeeded",
+    ]
+    list_filter = ["succeeded", "door", "format"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user"]
+    ordering = ["-started_at", "-pk"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,26 +1,22 @@
-"""django-import-export resources for the admin: values and the indicator catalogue.
+"""django-import-export resources for the admin: the values' export and the catalogue.
 
-The value resource reads cells with the same rules as `import_values` (indicators.importers)
-and writes through the same service: rows are checked one by one for the preview (with the
-model's clean(), i.e. indicators.validation) and saved together by `values_upsert` at the end,
-so nothing is written unless the whole file is clean and the history names the importing user.
+Values are imported by `indicators.admin_import` (the same readers and write service as
+`import_values`); the value export writes the columns that import reads back (kommunkod,
+nyckeltal, revision, år, värde, status, källa, kommentar, täljare, nämnare) and, for people,
+the name, the unit and the indicator's source, which the import ignores.
 """
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
-from import_export.instance_loaders import BaseInstanceLoader
 
+from ekokommun.import_formats import SwedishSheetMixin
 from indicators import importers
 from indicators.models import Indicator, IndicatorValue, Revision
 from indicators.numbers import NumberFormatError, parse_decimal
-from indicators.services import ValueInput, ValuesInvalid, values_upsert
-from members.models import Municipality
 
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
-HEADER_ROWS = 1  # import-export counts data rows from 1; people count the header too
 
 
 def plain_decimal(value: Decimal | None) -> str:
@@ -30,118 +26,29 @@ def plain_decimal(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
-class LookupWidget(widgets.Widget):
-    """A widget that resolves names and codes through the resource's `importers.Lookups`."""
+class RenderWidget(widgets.Widget):
+    """Export-only: how a cell is written."""
 
-    def __init__(self, resolve, render):
+    def __init__(self, render):
         super().__init__()
-        self.resolve, self.render_value = resolve, render
-        self.lookups: importers.Lookups | None = None
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return self.resolve(self.lookups, value, row or {})
-        except importers.RowProblem as exc:
-            raise ValueError(str(exc)) from None
+        self.render_value = render
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else self.render_value(value)
 
 
-def _organisation(lookups, value, row):
-    pk = lookups.organisation(code=value, name=row.get("kommun"))
-    return lookups.organisations[pk]
-
-
-def _indicator(lookups, value, row):
-    return lookups.indicator(value, revision=row.get("revision"))
-
-
-def _year(lookups, value, row):
-    return importers.parse_year(value)
-
-
-def _value(lookups, value, row):
-    return importers.parse_value(value)
-
-
-def _status(lookups, value, row):
-    return importers.parse_status(value)
-
-
-def _text(lookups, value, row):
-    return str(value or "").strip()
-
-
-class ValueLookups(importers.Lookups):
-    """Lookups that also hand out organisation objects (import-export sets the FK object)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.organisations = Municipality.objects.in_bulk(list(self.names))
-
-
-class ValueInstanceLoader(BaseInstanceLoader):
-    """Finds the stored value of each row with one query for the whole file."""
-
-    def __init__(self, resource, dataset=None):
-        super().__init__(resource, dataset)
-        self.existing: dict[tuple[int, int, int], IndicatorValue] | None = None
-
-    def key(self, row):
-        try:
-            return tuple(
-                getattr(self.resource.fields[name].clean(row), "pk", None)
-                if name != "year"
-                else self.resource.fields[name].clean(row)
-                for name in ("organisation", "indicator", "year")
-            )
-        except (ValueError, KeyError):
-            return None
-
-    def get_instance(self, row):
-        if self.existing is None:
-            headers = self.dataset.headers
-            keys = {self.key(dict(zip(headers, r, strict=False))) for r in self.dataset} - {None}
-            self.existing = {
-                (v.organisation_id, v.indicator_id, v.year): v
-                for v in IndicatorValue.objects.filter(
-                    organisation_id__in={k[0] for k in keys},
-                    indicator_id__in={k[1] for k in keys},
-                    year__in={k[2] for k in keys},
-                ).select_related("organisation", "indicator__revision")
-            }
-        key = self.key(row)
-        return self.existing.get(key) if key else None
-
-
-COLUMN_LABELS = {
-    "organisation": "kommunkod",
-    "indicator": "nyckeltal",
-    "year": "år",
-    "value": "värde",
-    "status": "status",
-    "source_note": "källa",
-    "comment": "kommentar",
-}
-
-
-class IndicatorValueResource(resources.ModelResource):
-    """Columns: kommunkod (or kommun), nyckeltal, revision, år, värde, status, källa, kommentar;
-    the export adds the name, the unit and the indicator's source, which the import ignores."""
+class IndicatorValueResource(SwedishSheetMixin, resources.ModelResource):
+    """Columns: kommunkod, kommun, nyckeltal, revision, nyckeltalets namn, år, värde, enhet,
+    status, källa, kommentar, datakälla, täljare, nämnare."""
 
     organisation = fields.Field(
-        attribute="organisation",
-        column_name="kommunkod",
-        widget=LookupWidget(_organisation, lambda o: o.code),
+        attribute="organisation", column_name="kommunkod", widget=RenderWidget(lambda o: o.code)
     )
     organisation_name = fields.Field(
         attribute="organisation__name", column_name="kommun", readonly=True
     )
     indicator = fields.Field(
-        attribute="indicator",
-        column_name="nyckeltal",
-        widget=LookupWidget(_indicator, lambda i: i.code),
+        attribute="indicator", column_name="nyckeltal", widget=RenderWidget(lambda i: i.code)
     )
     revision = fields.Field(
         attribute="indicator__revision__code", column_name="revision", readonly=True
@@ -149,24 +56,24 @@ class IndicatorValueResource(resources.ModelResource):
     indicator_name = fields.Field(
         attribute="indicator__name", column_name="nyckeltalets namn", readonly=True
     )
-    year = fields.Field(attribute="year", column_name="år", widget=LookupWidget(_year, str))
-    value = fields.Field(
-        attribute="value", column_name="värde", widget=LookupWidget(_value, plain_decimal)
-    )
+    year = fields.Field(attribute="year", column_name="år", widget=RenderWidget(str))
+    value = fields.Field(attribute="value", column_name="värde", widget=RenderWidget(plain_decimal))
     unit = fields.Field(attribute="indicator__unit", column_name="enhet", readonly=True)
     status = fields.Field(
         attribute="status",
         column_name="status",
-        widget=LookupWidget(_status, lambda s: IndicatorValue.Status(s).label),
+        widget=RenderWidget(lambda s: IndicatorValue.Status(s).label),
     )
-    source_note = fields.Field(
-        attribute="source_note", column_name="källa", widget=LookupWidget(_text, str)
-    )
-    comment = fields.Field(
-        attribute="comment", column_name="kommentar", widget=LookupWidget(_text, str)
-    )
+    source_note = fields.Field(attribute="source_note", column_name="källa", widget=TEXT)
+    comment = fields.Field(attribute="comment", column_name="kommentar", widget=TEXT)
     indicator_source = fields.Field(
         attribute="indicator__source", column_name="datakälla", readonly=True
+    )
+    numerator = fields.Field(
+        attribute="numerator", column_name="täljare", widget=RenderWidget(plain_decimal)
+    )
+    denominator = fields.Field(
+        attribute="denominator", column_name="nämnare", widget=RenderWidget(plain_decimal)
     )
 
     class Meta:
@@ -184,126 +91,19 @@ class IndicatorValueResource(resources.ModelResource):
             "source_note",
             "comment",
             "indicator_source",
+            "numerator",
+            "denominator",
         )
         import_id_fields = ("organisation", "indicator", "year")
-        instance_loader_class = ValueInstanceLoader
-        skip_unchanged = True
-        report_skipped = True
-        skip_html_diff = False
 
     def get_queryset(self):
         return IndicatorValue.objects.select_related("organisation", "indicator__revision")
-
-    def get_user_visible_fields(self):
-        # The columns the import reads (the export's name, unit and source are ignored).
-        ignored = {"indicator__name", "indicator__unit", "indicator__source"}
-        return [f for f in super().get_user_visible_fields() if f.attribute not in ignored]
 
     def export_field(self, field, instance, **kwargs):
         # Numbers stay numbers in XLSX (sums work), and plain text in CSV.
         if field.attribute in ("value", "year") and kwargs.get("force_native_type"):
             return getattr(instance, field.attribute)
         return super().export_field(field, instance, **kwargs)
-
-    # --- Import --------------------------------------------------------------------------
-
-    def before_import(self, dataset, **kwargs):
-        # Headers as people write them ("Kommun", " värde ", a BOM) -> the resource's columns.
-        names = {
-            "organisation_code": "kommunkod",
-            "organisation_name": "kommun",
-            "indicator": "nyckeltal",
-            "revision": "revision",
-            "year": "år",
-            "value": "värde",
-            "status": "status",
-            "source": "källa",
-            "comment": "kommentar",
-        }
-        dataset.headers = [
-            names.get(importers.canonical_column(h), importers.header_key(h))
-            for h in dataset.headers
-        ]
-        for column in ("kommunkod", "kommun", "revision"):
-            if column not in dataset.headers:
-                dataset.append_col([""] * len(dataset), header=column)
-        self.lookups = ValueLookups()
-        for field in self.fields.values():
-            if isinstance(field.widget, LookupWidget):
-                field.widget.lookups = self.lookups
-        self.pending: list[ValueInput] = []
-        self.pending_numbers: list[int] = []
-        self.seen: dict[tuple[int, int, int], int] = {}
-
-    def import_row(self, row, instance_loader, **kwargs):
-        self.row_number = kwargs.get("row_number", 0) + HEADER_ROWS
-        return super().import_row(row, instance_loader, **kwargs)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not import_validation_errors and instance.value is None:
-            return True  # an empty value: nothing to store, as in `import_values`
-        return super().skip_row(instance, original, row, import_validation_errors)
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The model's own rules (indicators.validation via clean()); uniqueness is the loader's
-        # business, and the database's constraints are checked by the write service's insert.
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.clean_fields(exclude=[*errors, "organisation", "indicator"])
-            if not {"indicator", "year", "value"} & set(errors):
-                instance.clean()  # indicators.validation, also when only the name was wrong
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        if not errors:
-            key = (instance.organisation_id, instance.indicator_id, instance.year)
-            first = self.seen.setdefault(key, self.row_number)
-            if first != self.row_number:
-                errors["__all__"] = [
-                    _("Samma kommun, nyckeltal och år som rad %(line)s.") % {"line": first}
-                ]
-        if errors:
-            raise ValidationError({COLUMN_LABELS.get(k, k): v for k, v in errors.items()})
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        # Collected here and written together by values_upsert in after_import.
-        self.pending.append(
-            ValueInput(
-                organisation_id=instance.organisation_id,
-                indicator=instance.indicator,
-                year=instance.year,
-                value=instance.value,
-                status=instance.status,
-                source_note=instance.source_note,
-                comment=instance.comment,
-                numerator=instance.numerator,
-                denominator=instance.denominator,
-            )
-        )
-        self.pending_numbers.append(self.row_number)
-
-    def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors() or not self.pending:
-            return
-        file_name = kwargs.get("file_name") or ""
-        try:
-            values_upsert(
-                rows=self.pending,
-                user=kwargs.get("user"),
-                change_reason=f"Import i administrationen {file_name}".strip(),
-            )
-        except ValuesInvalid as invalid:  # a safety net: the rows were checked one by one
-            for index, errors in invalid.problems.items():
-                number = self.pending_numbers[index] - HEADER_ROWS  # numbered again below
-                result.append_invalid_row(number, {}, ValidationError(errors))
-
-    def import_data_inner(self, dataset, *args, **kwargs):
-        result = super().import_data_inner(dataset, *args, **kwargs)
-        # Number rows as a spreadsheet shows them: the header is row 1.
-        for row in result.invalid_rows:
-            row.number += HEADER_ROWS
-        for row in result.error_rows:
-            row.number += HEADER_ROWS
-        return result
 
 
 # --- The catalogue ----------------------------------------------------------------------------
@@ -352,7 +152,7 @@ class RelatedIndicatorWidget(widgets.Widget):
         return value.code if self.same_revision else f"{value.revision.code} {value.code}"
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(SwedishSheetMixin, resources.ModelResource):
     """The catalogue, one row per indicator, identified by revision and code."""
 
     revision = fields.Field(
