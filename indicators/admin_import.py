@@ -73,9 +73,7 @@ class ValueImportForm(forms.Form):
         data = super().clean()
         layout = data.get("layout")
         if layout == "miljobarometern" and not data.get("indicator"):
-            self.add_error(
-                "indicator", _("Välj vilket nyckeltal Miljöbarometerns tabell gäller.")
-            )
+            self.add_error("indicator", _("Välj vilket nyckeltal Miljöbarometerns tabell gäller."))
         if layout == "kolada":
             try:
                 data["mapping"] = kpi_mapping(data.get("kpi") or "")
