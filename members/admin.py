@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
-from ekokommun.import_formats import FORMATS
+from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -160,7 +160,7 @@ def _current_contact(role: str):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
+class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [MembershipResource]
     formats = FORMATS
     list_display = [
@@ -625,7 +625,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(ImportExportMixin, admin.ModelAdmin):
+class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [ContactPersonResource]
     formats = FORMATS
     list_display = ["name", "role", "organisation", "title", "email", "phone", "ended_on"]

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from ekokommun.import_formats import SwedishSheetMixin
 from members.models import ContactPerson, Membership, Municipality
 
 DATE = widgets.DateWidget(format="%Y-%m-%d")
@@ -35,7 +36,7 @@ class OrganisationWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Okänd kommunkod ”%(text)s”.") % {"text": text}) from None
 
 
-class MembershipResource(resources.ModelResource):
+class MembershipResource(SwedishSheetMixin, resources.ModelResource):
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     organisation = fields.Field(
         attribute="organisation", column_name="kommunkod", widget=OrganisationWidget()
@@ -79,6 +80,28 @@ class MembershipResource(resources.ModelResource):
         add_missing_columns(dataset, ["id"])  # a new list without ids adds rows
 
 
+class ChoiceLabelWidget(widgets.Widget):
+    """Exports a choice by its Swedish label ("tjänsteperson", not "official"); reads back the
+    label as well as the stored value, so an exported file imports unchanged."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        by_label = {str(label).casefold(): value for value, label in self.choices.choices}
+        return by_label.get(text.casefold(), text)
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        try:
+            return str(self.choices(value).label)
+        except ValueError:
+            return str(value)
+
+
 class MembershipByOrganisationWidget(widgets.ForeignKeyWidget):
     """The membership by its id, or else the organisation's current one (from kommunkod)."""
 
@@ -111,7 +134,7 @@ class MembershipByOrganisationWidget(widgets.ForeignKeyWidget):
         return membership
 
 
-class ContactPersonResource(resources.ModelResource):
+class ContactPersonResource(SwedishSheetMixin, resources.ModelResource):
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     membership = fields.Field(
         attribute="membership", column_name="medlemskap", widget=MembershipByOrganisationWidget()
@@ -122,7 +145,9 @@ class ContactPersonResource(resources.ModelResource):
     organisation_name = fields.Field(
         attribute="membership__organisation__name", column_name="kommun", readonly=True
     )
-    role = fields.Field(attribute="role", column_name="roll", widget=TEXT)
+    role = fields.Field(
+        attribute="role", column_name="roll", widget=ChoiceLabelWidget(ContactPerson.Role)
+    )
     name = fields.Field(attribute="name", column_name="namn", widget=TEXT)
     title = fields.Field(attribute="title", column_name="titel", widget=TEXT)
     email = fields.Field(attribute="email", column_name="e-post", widget=TEXT)

@@ -13,6 +13,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -132,6 +133,71 @@ def test_the_year_form_saves_on_a_member_with_own_figures(client, vaggeryd):
     )
     assert saved.comment == "Nya cykelvägar i centrum."
     assert saved.history.first().history_user == reporter
+
+
+def admin_import(client, name, content, **extra):
+    response = client.post(
+        reverse("admin:indicators_indicatorvalue_import"),
+        {"layout": "table", "import_file": SimpleUploadedFile(name, content), **extra},
+    )
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.ok, report.errors
+    return client.post(
+        reverse("admin:indicators_indicatorvalue_process_import"),
+        response.context["confirm_form"],
+        follow=True,
+    )
+
+
+def test_the_admin_imports_a_csv_on_the_seeded_site(office_client):
+    content = "kommunkod;nyckeltal;år;värde\n0665;GN.6a;2024;333\nVaggeryd;GN.6a;2022;350\n"
+    admin_import(office_client, "varden.csv", content.encode())
+    assert (stored("0665", "GN.6a", YEAR), stored("0665", "GN.6a", 2022)) == (333, 350)
+    run = ImportRun.objects.get()
+    assert run.succeeded and run.user.username == "admin"
+
+
+def test_the_admin_imports_an_xlsx_on_the_seeded_site(office_client):
+    book = openpyxl.Workbook()
+    book.active.append(["Kommunkod", "Nyckeltal", "År", "Värde"])
+    book.active.append([665, "GN.6a", 2023, 321])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    admin_import(office_client, "varden.xlsx", buffer.getvalue())
+    assert stored("0665", "GN.6a", 2023) == 321
+
+
+def test_the_admin_imports_miljobarometern_on_the_seeded_site(office_client):
+    content = (
+        "Rad-id;Mätområde;Datum;Värde (ton CO2e/inv)\n"
+        "1;Sveriges Ekokommuner;2024;1,72\n"
+        "2;Vaggeryd;2024;2,31\n"
+    )
+    emissions = Indicator.objects.get(revision__is_current=True, code="GN.1b")
+    admin_import(
+        office_client,
+        "GN1b.csv",
+        content.encode(),
+        layout="miljobarometern",
+        indicator=emissions.pk,
+    )
+    assert stored("0665", "GN.1b", YEAR) == Decimal("2.31")
+
+
+def test_an_admin_export_of_the_seeded_site_imports_back_unchanged(office_client):
+    url = reverse("admin:indicators_indicatorvalue_export") + "?q=0665"
+    form = office_client.get(url).context["form"]
+    data = {"format": "0", "resource": "0"}
+    data.update({n: "on" for n in form.fields if n not in ("format", "resource")})
+    data.pop("export_items", None)
+    content = office_client.post(url, data).content
+    response = office_client.post(
+        reverse("admin:indicators_indicatorvalue_import"),
+        {"layout": "table", "import_file": SimpleUploadedFile("export.csv", content)},
+    )
+    report = response.context["report"]
+    assert report.ok and report.created == report.updated == 0 and report.unchanged > 0
 
 
 def run_import(path, *args):

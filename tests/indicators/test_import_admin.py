@@ -471,3 +471,55 @@ def test_a_typed_share_that_disagrees_with_its_numbers_is_refused(admin_client):
     response = value_preview(admin_client, "andel.csv", content.encode())
     assert "stämmer inte med talen" in response.context["report"].errors[0]
     assert response.context["report"].problems[0].line == 2
+
+
+def test_contact_persons_export_their_role_in_swedish_and_read_back(admin_client):
+    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
+    ContactPersonFactory(membership=membership, role="official", name="Anna Ek")
+    ContactPersonFactory(membership=membership, role="politician", name="Erik Berg")
+    text = export(admin_client, "members_contactperson", CSV).decode("utf-8-sig")
+    assert "tjänsteperson" in text and "politiker" in text
+    assert "official" not in text and "politician" not in text
+    before = sorted(ContactPerson.objects.values_list("name", "role"))
+    response = preview(admin_client, "members_contactperson", "lista.csv", text.encode())
+    confirm(admin_client, "members_contactperson", response)
+    assert sorted(ContactPerson.objects.values_list("name", "role")) == before
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [("members_membership", "medlemskap"), ("members_contactperson", "kontaktpersoner")],
+)
+def test_member_exports_have_swedish_file_and_column_names(admin_client, model, name):
+    url = reverse(f"admin:{model}_export")
+    html = admin_client.get(url).content.decode()
+    assert "Organisation Name" not in html
+    form = admin_client.get(url).context["form"]
+    data = {"format": XLSX, "resource": "0"}
+    data.update({n: "on" for n in form.fields if n not in ("format", "resource")})
+    data.pop("export_items", None)
+    response = admin_client.post(url, data)
+    assert f"{name}-" in response["Content-Disposition"]
+    assert "Tablib Dataset" not in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
+
+
+def test_import_runs_are_listed_read_only_newest_first_and_filtered_by_outcome(admin_client):
+    MunicipalityFactory(code="0665")
+    good = b"kommunkod;nyckeltal;\xc3\xa5r;v\xc3\xa4rde\n0665;GN.7;2021;80\n"
+    value_confirm(admin_client, value_preview(admin_client, "bra.csv", good))
+    value_preview(admin_client, "fel.csv", good.replace(b"0665", b"9999"))
+    assert list(ImportRun.objects.values_list("file_name", "succeeded")) == [
+        ("fel.csv", False),
+        ("bra.csv", True),
+    ]
+    assert list(ImportRun.objects.failed().values_list("file_name", flat=True)) == ["fel.csv"]
+    url = reverse("admin:indicators_importrun_changelist")
+    html = admin_client.get(url).content.decode()
+    assert html.index("fel.csv") < html.index("bra.csv")
+    failed_only = admin_client.get(url + "?succeeded__exact=0").content.decode()
+    assert "fel.csv" in failed_only and "bra.csv" not in failed_only
+    run = ImportRun.objects.failed().get()
+    assert admin_client.get(reverse("admin:indicators_importrun_add")).status_code == 403
+    page = admin_client.get(reverse("admin:indicators_importrun_change", args=[run.pk]))
+    assert page.status_code == 200 and "Okänd kommunkod ”9999”" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()

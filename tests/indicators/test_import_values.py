@@ -304,3 +304,73 @@ def test_a_binary_file_is_reported_not_a_crash(tmp_path):
     output, error = run_failing(path)
     assert "Filen kan inte läsas som text" in output + error
     assert stored() == []
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("ton CO2ekv/inv", "ton CO2e/inv"),
+        ("ton CO2-ekv/inv", "ton CO2e/inv"),
+        ("ton CO₂e per invånare", "ton CO2e/inv"),
+        ("Ton CO2 ekvivalenter / inv", "ton CO2e/inv"),
+        ("kg/person", "kg / person"),
+        ("procent", "%"),
+    ],
+)
+def test_spellings_of_one_unit_are_the_same_unit(written, unit):
+    from indicators.importers import same_unit
+
+    assert same_unit(written, unit)
+
+
+@pytest.mark.parametrize(("written", "unit"), [("ton CO2/inv", "ton CO2e/inv"), ("kg/inv", "%")])
+def test_different_units_stay_different(written, unit):
+    from indicators.importers import same_unit
+
+    assert not same_unit(written, unit)
+
+
+def test_a_miljobarometern_unit_spelled_with_ekv_gives_no_warning(tmp_path, emissions):
+    path = write_csv(tmp_path, "Rad-id;Mätområde;Datum;Värde (ton CO2ekv/inv)\n1;Vaggeryd;2021;2\n")
+    output = run(path, "--format", "miljobarometern", "--indicator", "GN.1b")
+    assert "Varning" not in output
+    assert IndicatorValue.objects.get().value == 2
+
+
+def test_kolada_group_rows_are_reported_and_skipped_as_aggregates(tmp_path):
+    path = kolada_file(
+        tmp_path,
+        [kolada("N00401", "G34215", 2022, 3.9), kolada("N00401", "0665", 2022, 4.5)],
+    )
+    output = run(path, "--format", "kolada", "--kpi", "N00401=GN.1a")
+    assert (
+        "Hoppade över 1 (poster 1): sammanställning för flera organisationer (”G34215”), "
+        "inte en kommun." in output
+    )
+    assert list(IndicatorValue.objects.values_list("organisation__code", flat=True)) == ["0665"]
+
+
+def test_a_kolada_value_with_too_many_decimals_names_the_round_option(tmp_path):
+    path = kolada_file(tmp_path, [kolada("N00401", "0665", 2022, 4.5678)])
+    output, _error = run_failing(path, "--format", "kolada", "--kpi", "N00401=GN.1a")
+    assert (
+        "Post 1: GN.1a Växthusgasutsläpp utanför utsläppshandeln: ange högst 2 decimaler. "
+        "Lägg till --round för att avrunda till nyckeltalets decimaler." in output
+    )
+
+
+def test_each_command_line_import_is_recorded_but_not_a_dry_run(tmp_path, energy):
+    from indicators.models import ImportRun
+
+    path = write_csv(tmp_path, "kommunkod;nyckeltal;år;värde\n0665;GN.7;2021;80\n")
+    run(path, "--dry-run")
+    assert not ImportRun.objects.exists()
+    run(path)
+    record = ImportRun.objects.get()
+    assert (record.door, record.format, record.file_name, record.created, record.succeeded) == (
+        "command",
+        "csv",
+        "varden.csv",
+        1,
+        True,
+    )
