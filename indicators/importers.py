@@ -35,6 +35,7 @@ from indicators.services import (
     values_check,
     values_upsert,
 )
+from indicators.validation import value_errors
 from members.models import County, Municipality
 
 FORMATS = ("csv", "xlsx", "miljobarometern", "kolada")
@@ -630,6 +631,10 @@ def row_to_input(
     except RowProblem as exc:
         problems.append(str(exc))
     if problems:
+        if indicator is not None and year is not None and value is not None:
+            # Name everything wrong with the row at once, not only its first problem.
+            for messages in value_errors(indicator=indicator, year=year, value=value).values():
+                problems.extend(messages)
         return None, problems, None
     if round_values and value is not None:
         value = value.quantize(Decimal(1).scaleb(-indicator.decimals), rounding=ROUND_HALF_UP)
