@@ -220,7 +220,12 @@ def process_import_view(model_admin, request):
         "revision": post.get("revision") or "",
         "round_values": post.get("round_values") == "True",
     }
-    report = run_import(params=params, data=data, user=request.user, dry_run=False)
+    try:
+        report = run_import(params=params, data=data, user=request.user, dry_run=False)
+    except (ValueError, Indicator.DoesNotExist):
+        # The confirmation's hidden fields were changed: nothing to import from them.
+        storage.remove()
+        raise PermissionDenied from None
     storage.remove()
     fmt, _sheet = file_format(params["layout"], params["file_name"])
     importers.import_run_record(

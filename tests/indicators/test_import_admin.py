@@ -523,3 +523,33 @@ def test_import_runs_are_listed_read_only_newest_first_and_filtered_by_outcome(a
     page = admin_client.get(reverse("admin:indicators_importrun_change", args=[run.pk]))
     assert page.status_code == 200 and "Okänd kommunkod ”9999”" in page.content.decode()
     assert 'name="_save"' not in page.content.decode()
+
+
+def test_aggregate_rows_in_a_plain_table_are_skipped_and_reported_not_errors(admin_client):
+    MunicipalityFactory(code="0665")
+    content = (
+        "kommun;nyckeltal;år;värde\n"
+        "Sveriges Ekokommuner;GN.6a;2022;491\n"
+        "Jönköpings län;GN.6a;2022;470\n"
+        "Vaggeryd;GN.6a;2022;289\n"
+    ).encode()
+    response = value_preview(admin_client, "avfall.csv", content)
+    report = response.context["report"]
+    assert report.ok
+    assert [line for line, _reason in report.skipped] == [2, 3]
+    value_confirm(admin_client, response)
+    assert list(IndicatorValue.objects.values_list("value", flat=True)) == [Decimal("289")]
+
+
+def test_a_confirmation_with_changed_hidden_fields_is_refused(admin_client):
+    MunicipalityFactory(code="0665")
+    content = b"kommunkod;nyckeltal;\xc3\xa5r;v\xc3\xa4rde\n0665;GN.7;2021;80\n"
+    response = value_preview(admin_client, "bra.csv", content)
+    form = dict(response.context["confirm_form"])
+    url = reverse(f"admin:{VALUES}_process_import")
+    assert admin_client.post(url, {**form, "kept": "../../etc/passwd"}).status_code == 403
+    assert (
+        admin_client.post(url, {**form, "layout": "miljobarometern", "indicator": "x"}).status_code
+        == 403
+    )
+    assert not IndicatorValue.objects.exists()
