@@ -612,23 +612,31 @@ READ = "read"
 WRITE = "write"
 
 
+def _is_current_member(organisation_ref: str):
+    return Exists(Membership.objects.active().filter(organisation=OuterRef(organisation_ref)))
+
+
 def organisation_access(*, user, organisation: Municipality) -> str | None:
     """WRITE, READ or None for `user` on `organisation`: at most one query."""
     if not (user.is_authenticated and user.is_active):
         return None
     if user.is_staff:
         return WRITE
-    level = (
-        OrganisationAccess.objects.filter(user=user, organisation=organisation)
+    row = (
+        OrganisationAccess.objects.current()
+        .filter(user=user, organisation=organisation)
+        .annotate(is_member=_is_current_member("organisation"))
         .order_by("pk")
-        .values_list("level", flat=True)
+        .values_list("level", "is_member")
         .first()
     )
-    if level == OrganisationAccess.Level.REPORTER:
+    if row is None:
+        return None
+    level, is_member = row
+    # Only a current member's figures can be written: a former member's are history.
+    if level == OrganisationAccess.Level.REPORTER and is_member:
         return WRITE
-    if level == OrganisationAccess.Level.READER:
-        return READ
-    return None
+    return READ
 
 
 def can_read(*, user, organisation: Municipality) -> bool:
@@ -660,14 +668,19 @@ def organisations_for_user(*, user) -> list[dict]:
             }
             for o in organisations
         ]
-    rows = OrganisationAccess.objects.filter(user=user).select_related("organisation")
+    rows = (
+        OrganisationAccess.objects.current()
+        .filter(user=user)
+        .annotate(is_member=_is_current_member("organisation"))
+        .select_related("organisation")
+    )
     return [
         {
             "id": row.organisation_id,
             "code": row.organisation.code,
             "name": row.organisation.name,
-            "can_write": row.level == OrganisationAccess.Level.REPORTER,
-            "is_member": True,
+            "can_write": row.level == OrganisationAccess.Level.REPORTER and row.is_member,
+            "is_member": row.is_member,
         }
         for row in sorted(rows, key=lambda r: r.organisation.name)
     ]
@@ -897,6 +910,28 @@ def completeness_overview(*, year: int) -> dict:
         "members": rows,
         "totals": totals,
     }
+
+
+def organisations_access_ended(*, user) -> list[dict]:
+    """Organisations `user` once had access to and no longer has (for a clear message)."""
+    if not (user.is_authenticated and user.is_active) or user.is_staff:
+        return []
+    current = OrganisationAccess.objects.current().filter(user=user).values("organisation_id")
+    rows = (
+        OrganisationAccess.objects.ended()
+        .filter(user=user)
+        .exclude(organisation_id__in=current)
+        .select_related("organisation")
+        .order_by("organisation__name", "-ended_on")
+    )
+    seen: dict[int, dict] = {}
+    for row in rows:
+        organisation = row.organisation
+        seen.setdefault(
+            row.organisation_id,
+            {"code": organisation.code, "name": organisation.name, "ended_on": row.ended_on},
+        )
+    return list(seen.values())
 
 
 def reporting_reminders(*, year: int) -> list[dict]:
