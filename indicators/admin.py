@@ -4,7 +4,14 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ekokommun.import_formats import FORMATS
-from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.models import (
+    Indicator,
+    IndicatorValue,
+    ReminderSent,
+    Revision,
+    StatusBand,
+    Target,
+)
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.services import ValueInput, value_delete, values_upsert
 from members.admin import MunicipalityAdmin
@@ -138,6 +145,22 @@ class TargetAdmin(admin.ModelAdmin):
     list_select_related = ["indicator__revision", "organisation"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["indicator"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """What remind_reporters sent: a record, written only by the command."""
+
+    list_display = ["organisation", "year", "figure_set", "recipients", "sent_at", "delivered"]
+    list_filter = ["year", "delivered"]
+    search_fields = ["organisation__code", "organisation__name", "recipients"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class IndicatorValueInline(admin.TabularInline):

@@ -4,16 +4,19 @@ Each selector runs a fixed number of queries whatever the number of members and 
 numbers are computed once here (with indicators.analysis) and agree everywhere they are shown.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import analysis
-from indicators.models import Indicator, IndicatorValue, StatusBand, Target
+from indicators.models import Indicator, IndicatorValue, ReminderSent, StatusBand, Target
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
 from members.models import (
@@ -986,6 +989,37 @@ def reporting_reminders(*, year: int) -> list[dict]:
             }
         )
     return reminders
+
+
+def reminder_figure_set(reminder: dict) -> str:
+    """What makes two reminders "the same": the missing figures' codes, in order."""
+    return ",".join(indicator["code"] for indicator in reminder["missing"])[:500]
+
+
+def reminders_last_sent(*, reminders: list[dict], year: int) -> dict[tuple[str, str], object]:
+    """When each reminder (member code, figure set) was last sent for `year`: one query."""
+    codes = [reminder["code"] for reminder in reminders]
+    rows = (
+        ReminderSent.objects.filter(year=year, organisation__code__in=codes)
+        .values("organisation__code", "figure_set")
+        .annotate(last=Max("sent_at"))
+    )
+    return {(row["organisation__code"], row["figure_set"]): row["last"] for row in rows}
+
+
+def reminders_due(*, year: int, interval_days: int | None = None) -> list[dict]:
+    """The reminders `remind_reporters --send` would send now (not sent within the interval)."""
+    if interval_days is None:
+        interval_days = settings.REMINDER_INTERVAL_DAYS
+    reminders = [r for r in reporting_reminders(year=year) if r["recipients"]]
+    last_sent = reminders_last_sent(reminders=reminders, year=year)
+    since = timezone.now() - datetime.timedelta(days=interval_days)
+    due = []
+    for reminder in reminders:
+        previous = last_sent.get((reminder["code"], reminder_figure_set(reminder)))
+        if previous is None or previous < since:
+            due.append(reminder)
+    return due
 
 
 # --- Open data: the API and the CSV/XLSX downloads read the same rows ------------------------
