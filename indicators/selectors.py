@@ -991,6 +991,39 @@ def reporting_reminders(*, year: int) -> list[dict]:
     return reminders
 
 
+def deleted_values(*, limit: int = 200) -> list[dict]:
+    """Values deleted and not entered again since, newest deletion first: one query."""
+    history = IndicatorValue.history.model
+    records = (
+        history.objects.filter(history_type="-")
+        .exclude(
+            Exists(
+                IndicatorValue.objects.filter(
+                    organisation_id=OuterRef("organisation_id"),
+                    indicator_id=OuterRef("indicator_id"),
+                    year=OuterRef("year"),
+                )
+            )
+        )
+        .select_related("organisation", "indicator__revision", "history_user")
+        .order_by("-history_date")[:limit]
+    )
+    return [
+        {
+            "value_id": record.id,
+            "history_id": record.history_id,
+            "organisation": record.organisation.name,
+            "indicator": record.indicator.label,
+            "revision": record.indicator.revision.code if record.indicator.revision_id else "",
+            "year": record.year,
+            "value": record.value,
+            "deleted_at": record.history_date,
+            "deleted_by": record.history_user.get_username() if record.history_user else "",
+        }
+        for record in records
+    ]
+
+
 def reminder_figure_set(reminder: dict) -> str:
     """What makes two reminders "the same": the missing figures' codes, in order."""
     return ",".join(indicator["code"] for indicator in reminder["missing"])[:500]

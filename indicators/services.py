@@ -368,6 +368,19 @@ def value_delete(*, value: IndicatorValue, user) -> None:
     value.delete()
 
 
+@transaction.atomic
+def values_delete(*, values: Iterable[IndicatorValue], user) -> int:
+    """Delete several values, all or none: staff with the bulk-delete permission only. Each
+    deletion stays in the history, with who deleted it, and can be restored from there."""
+    if not user.has_perm("indicators.bulk_delete_indicatorvalue"):
+        raise PermissionDenied(_("Du har inte behörighet att ta bort många värden på en gång."))
+    count = 0
+    for value in values:
+        value_delete(value=value, user=user)
+        count += 1
+    return count
+
+
 # The backends that only print or keep mail: with them nothing leaves the machine.
 DEVELOPMENT_MAIL_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
