@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ekokommun.import_formats import FORMATS
 from indicators.models import (
@@ -126,6 +128,18 @@ def indicator_label(indicator: Indicator) -> str:
         return f"{indicator.code} ({indicator.revision.code}) {indicator.name}"
     owner = indicator.owner.name if indicator.owner_id else ""
     return f"{indicator.code} ({_('eget')}: {owner}) {indicator.name}"
+
+
+class SwedishHistoryContext(HistoricalRecordContextHelper):
+    """The history's list of changes in Swedish: an empty link is "–" and a removed related
+    row is named as removed (django-simple-history writes "Deleted … (pk=…)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return "–"
+            return _("borttagen %(type)s") % {"type": value.model._meta.verbose_name}
+        return super().prepare_delta_change_value(change, value)
 
 
 class BulkDeleteForm(forms.Form):
@@ -285,6 +299,9 @@ class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return request.user.has_perm("indicators.bulk_delete_indicatorvalue")
 
     # --- restoring deleted values ----------------------------------------------------------
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return SwedishHistoryContext(self.model, historical_record)
 
     def history_view_title(self, request, obj):
         return _("Historik: %(value)s") % {"value": obj}

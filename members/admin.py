@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
+import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
 from ekokommun.import_formats import FORMATS
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
