@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -36,6 +38,7 @@ from members.resources import ContactPersonResource, MembershipResource
 from members.selectors import accounts_losing_access, fees_for_year
 from members.services import (
     contact_person_replace,
+    fee_schedule_copy,
     memberships_approve,
     memberships_reject,
     memberships_resign,
@@ -811,10 +814,41 @@ class OrganisationAccessAdmin(admin.ModelAdmin):
 
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(admin.ModelAdmin):
-    list_display = ["year", "fixed_amount", "per_inhabitant", "ceiling", "decided_on", "fee_list"]
+    list_display = ["year", "fixed", "rate", "ceiling_amount", "decided_on", "fee_list"]
     fields = ["year", "fixed_amount", "per_inhabitant", "ceiling", "decided_on"]
     # Staff type amounts the Swedish way: "0,30".
     formfield_overrides = {models.DecimalField: {"localize": True}}
+    actions = ["copy_to_next_year"]
+
+    @admin.display(description=_("fast del (kr)"), ordering="fixed_amount")
+    def fixed(self, obj):
+        return intcomma(floatformat(obj.fixed_amount, 0))
+
+    @admin.display(description=_("per invånare (kr)"), ordering="per_inhabitant")
+    def rate(self, obj):
+        return format_rate(obj.per_inhabitant)
+
+    @admin.display(description=_("tak (kr)"), ordering="ceiling")
+    def ceiling_amount(self, obj):
+        return "–" if obj.ceiling is None else intcomma(floatformat(obj.ceiling, 0))
+
+    @admin.action(description=_("Kopiera vald avgiftsmodell till nästa år"))
+    def copy_to_next_year(self, request, queryset):
+        for schedule in queryset.order_by("year"):
+            try:
+                copy = fee_schedule_copy(schedule=schedule, to_year=schedule.year + 1)
+            except ValidationError as error:
+                self.message_user(request, _errors_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Avgiftsmodellen för %(year)s är kopierad från %(from)s; fyll i när "
+                        "årsmötet beslutade den."
+                    )
+                    % {"year": copy.year, "from": schedule.year},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("avgiftslista"))
     def fee_list(self, obj):

@@ -292,6 +292,13 @@ def fees_for_year(*, year: int) -> dict:
         "rows": rows,
         "total": sum((row["fee"] for row in rows if row["fee"] is not None), Decimal(0)),
         "missing_population": [row["name"] for row in rows if row["inhabitants"] is None],
+        # The fee is then based on an older year's population: the office should know.
+        "stale_population": [
+            row["name"]
+            for row in rows
+            if row["population_year"] is not None and row["population_year"] < year
+        ],
+        "invoiced": sum(1 for row in rows if row["fee"] is not None),
     }
 
 

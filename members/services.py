@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from members.models import (
     ContactPerson,
     County,
+    FeeSchedule,
     Membership,
     MembershipApplication,
     MembershipDecision,
@@ -102,6 +103,25 @@ def site_data_changed() -> None:
 def site_demo_set(*, parameters: dict | None) -> None:
     SiteState.objects.update_or_create(pk=SiteState.SINGLETON_ID, defaults={"demo": parameters})
     site_data_changed()
+
+
+@transaction.atomic
+def fee_schedule_copy(*, schedule: FeeSchedule, to_year: int) -> FeeSchedule:
+    """A new year's schedule with the same amounts as `schedule` (the annual meeting usually
+    keeps the fee); the decision date is left for the office to fill in."""
+    if FeeSchedule.objects.filter(year=to_year).exists():
+        raise ValidationError(
+            _("Det finns redan en avgiftsmodell för %(year)s.") % {"year": to_year}
+        )
+    copy = FeeSchedule(
+        year=to_year,
+        fixed_amount=schedule.fixed_amount,
+        per_inhabitant=schedule.per_inhabitant,
+        ceiling=schedule.ceiling,
+    )
+    copy.full_clean()
+    copy.save()
+    return copy
 
 
 # --- e-mail -------------------------------------------------------------------------------
