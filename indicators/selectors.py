@@ -22,7 +22,9 @@ from members.cache import versioned
 from members.models import (
     ContactPerson,
     County,
+    FeeSchedule,
     Membership,
+    MembershipApplication,
     Municipality,
     OrganisationAccess,
     Population,
@@ -1040,11 +1042,17 @@ def reminders_last_sent(*, reminders: list[dict], year: int) -> dict[tuple[str, 
     return {(row["organisation__code"], row["figure_set"]): row["last"] for row in rows}
 
 
-def reminders_due(*, year: int, interval_days: int | None = None) -> list[dict]:
-    """The reminders `remind_reporters --send` would send now (not sent within the interval)."""
+def reminders_due(
+    *, year: int, interval_days: int | None = None, reminders: list[dict] | None = None
+) -> list[dict]:
+    """The reminders `remind_reporters --send` would send now (not sent within the interval).
+
+    `reminders` may pass reporting_reminders(year=year) already read."""
     if interval_days is None:
         interval_days = settings.REMINDER_INTERVAL_DAYS
-    reminders = [r for r in reporting_reminders(year=year) if r["recipients"]]
+    if reminders is None:
+        reminders = reporting_reminders(year=year)
+    reminders = [r for r in reminders if r["recipients"]]
     last_sent = reminders_last_sent(reminders=reminders, year=year)
     since = timezone.now() - datetime.timedelta(days=interval_days)
     due = []
@@ -1053,6 +1061,28 @@ def reminders_due(*, year: int, interval_days: int | None = None) -> list[dict]:
         if previous is None or previous < since:
             due.append(reminder)
     return due
+
+
+def office_start(*, today: datetime.date | None = None) -> dict:
+    """What the office's start page in the admin shows: pending applications, members still
+    missing figures for the year being reported (last year), reminders due. A fixed number of
+    queries."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    reminders = reporting_reminders(year=year)
+    fee_year = (
+        FeeSchedule.objects.filter(year__lte=today.year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return {
+        "pending_applications": MembershipApplication.objects.pending().count(),
+        "reporting_year": year,
+        "members_missing": len(reminders),
+        "reminders_due": len(reminders_due(year=year, reminders=reminders)),
+        "fee_year": fee_year,
+    }
 
 
 # --- Open data: the API and the CSV/XLSX downloads read the same rows ------------------------
