@@ -30,6 +30,7 @@ from members.models import (
     FeeSchedule,
     Membership,
     MembershipApplication,
+    MembershipDecision,
     Municipality,
     OrganisationAccess,
     Population,
@@ -208,6 +209,24 @@ class ContactPersonInline(admin.StackedInline):
         return False
 
 
+class MembershipDecisionInline(admin.TabularInline):
+    """The decisions about this membership, as recorded by the services: read-only."""
+
+    model = MembershipDecision
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["kind", "board_meeting_on", "effective_on", "reason", "decided_by", "recorded_at"]
+    readonly_fields = fields
+    ordering = ["recorded_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class MissingContactFilter(admin.SimpleListFilter):
     title = _("kontaktpersoner")
     parameter_name = "kontakter"
@@ -253,7 +272,7 @@ class MembershipAdmin(ImportExportMixin, admin.ModelAdmin):
     list_select_related = ["organisation__county"]
     autocomplete_fields = ["organisation"]
     date_hierarchy = "applied_on"
-    inlines = [ContactPersonInline]
+    inlines = [ContactPersonInline, MembershipDecisionInline]
     readonly_fields = ["contact_tools", "application_link"]
     fieldsets = [
         (

@@ -168,6 +168,10 @@ def test_approval_and_rejection_are_recorded_with_who_when_and_why(admin_client,
     assert "ingen förändringshistorik" not in history
     assert "ansökan avslagen" in history and "Programmet saknas." in history
     assert meeting.isoformat() in history and "admin" in history
+    # The membership's own page lists its decisions too, read-only.
+    page = admin_client.get(reverse("admin:members_membership_change", args=[no.membership.pk]))
+    assert "Programmet saknas." in page.content.decode()
+    assert 'name="decisions-0-reason"' not in page.content.decode()
 
 
 def test_resigning_asks_lists_the_accounts_that_lose_access_and_records_it(
