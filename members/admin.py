@@ -804,6 +804,8 @@ class OrganisationAccessAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.ended_on is not None:
+            return [*readonly, "user", "organisation", "level"]  # history, not to be edited
         return [*readonly, "user", "organisation"] if obj else readonly
 
     def has_delete_permission(self, request, obj=None):

@@ -208,6 +208,11 @@ def test_resigning_asks_lists_the_accounts_that_lose_access_and_records_it(
     assert "KF 2019-10-28" in access.ended_reason
     ended = admin_client.get(reverse("admin:members_organisationaccess_changelist") + "?giltig=nej")
     assert list(ended.context["cl"].result_list) == [access]
+    # An ended row is history: its page has nothing to change.
+    page = admin_client.get(
+        reverse("admin:members_organisationaccess_change", args=[access.pk])
+    ).content.decode()
+    assert 'name="level"' not in page
 
 
 def test_a_rejoining_member_is_recorded_as_a_rejoin(vaggeryd_member):
