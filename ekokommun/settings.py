@@ -169,7 +169,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Absolute links in e-mails (reminders to reporters).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL_DEFAULT = "http://127.0.0.1:8000"
+SITE_URL = os.environ.get("SITE_URL", SITE_URL_DEFAULT).rstrip("/")
+# remind_reporters --send sends the same reminder (member, year, missing figures) at most
+# once in this many days, so it is safe to run daily from cron.
+REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", "14"))
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,13 +1,32 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
-from indicators.models import ImportRun, Indicator, IndicatorValue, Revision, StatusBand, Target
+from indicators.models import (
+    ImportRun,
+    Indicator,
+    IndicatorValue,
+    ReminderSent,
+    Revision,
+    StatusBand,
+    Target,
+)
 from indicators.resources import IndicatorResource, IndicatorValueResource
-from indicators.services import ValueInput, value_delete, values_upsert
+from indicators.selectors import deleted_values
+from indicators.services import ValueInput, value_delete, values_delete, values_upsert
 from members.admin import MunicipalityAdmin
 from members.models import Municipality
 
@@ -51,6 +70,101 @@ class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         return super().get_export_queryset(request).filter(owner__isnull=True)
 
 
+class OrganisationFilter(admin.SimpleListFilter):
+    """By member: only organisations that have values, in name order."""
+
+    title = _("organisation")
+    parameter_name = "organisation__id__exact"
+
+    def lookups(self, request, model_admin):
+        return list(
+            Municipality.objects.filter(
+                Exists(IndicatorValue.objects.filter(organisation=OuterRef("pk")))
+            )
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(organisation_id=self.value()) if self.value() else queryset
+
+
+class IndicatorFilter(admin.SimpleListFilter):
+    """By figure, named with its revision ("GN.7 (2023) Förnybar …"): codes repeat across
+    revisions, and own figures have none."""
+
+    title = _("nyckeltal")
+    parameter_name = "indicator__id__exact"
+
+    def lookups(self, request, model_admin):
+        indicators = Indicator.objects.select_related("revision", "owner").order_by(
+            "-revision__code", "owner__name", "display_order", "code"
+        )
+        return [(i.pk, indicator_label(i)) for i in indicators]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(indicator_id=self.value()) if self.value() else queryset
+
+
+class SourceFilter(admin.SimpleListFilter):
+    title = _("källa")
+    parameter_name = "kalla"
+
+    def lookups(self, request, model_admin):
+        sources = (
+            IndicatorValue.objects.exclude(source_note="")
+            .order_by("source_note")
+            .values_list("source_note", flat=True)
+            .distinct()[:50]
+        )
+        return [("-", _("ingen angiven")), *((source, source) for source in sources)]
+
+    def queryset(self, request, queryset):
+        if self.value() == "-":
+            return queryset.filter(source_note="")
+        return queryset.filter(source_note=self.value()) if self.value() else queryset
+
+
+def indicator_label(indicator: Indicator) -> str:
+    if indicator.revision_id:
+        return f"{indicator.code} ({indicator.revision.code}) {indicator.name}"
+    owner = indicator.owner.name if indicator.owner_id else ""
+    return f"{indicator.code} ({_('eget')}: {owner}) {indicator.name}"
+
+
+class SwedishHistoryContext(HistoricalRecordContextHelper):
+    """The history's list of changes in Swedish: an empty link is "–" and a removed related
+    row is named as removed (django-simple-history writes "Deleted … (pk=…)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return "–"
+            return _("borttagen %(type)s") % {"type": value.model._meta.verbose_name}
+        return super().prepare_delta_change_value(change, value)
+
+
+class BulkDeleteForm(forms.Form):
+    typed_count = forms.IntegerField(
+        label=_("Skriv antalet värden som ska tas bort"),
+        min_value=0,
+        error_messages={"required": _("Skriv antalet värden för att bekräfta.")},
+    )
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
+
+    def clean_typed_count(self):
+        typed = self.cleaned_data["typed_count"]
+        if typed != self.count:
+            raise forms.ValidationError(
+                _("Du har valt %(count)d värden; skriv %(count)d för att ta bort dem.")
+                % {"count": self.count}
+            )
+        return typed
+
+
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin):
     # The export is django-import-export's (IndicatorValueResource); the import is the same as
@@ -59,6 +173,8 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
     resource_classes = [IndicatorValueResource]
     formats = FORMATS
     skip_admin_log = True
+    change_list_template = "indicators/admin/value_change_list.html"
+    actions = ["delete_values"]
     list_display = [
         "organisation",
         "indicator",
@@ -69,10 +185,12 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
         "entered_at",
     ]
     list_filter = [
-        "status",
-        "indicator__revision",
-        ("indicator", admin.RelatedOnlyFieldListFilter),
+        OrganisationFilter,
+        IndicatorFilter,
         "year",
+        "status",
+        SourceFilter,
+        "indicator__revision",
         "organisation__county",
     ]
     search_fields = ["organisation__code", "organisation__name", "indicator__code"]
@@ -134,8 +252,96 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
         value_delete(value=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for value in queryset:
-            value_delete(value=value, user=request.user)
+        values_delete(values=queryset, user=request.user)
+
+    # --- deleting many: a dedicated permission and the count typed -------------------------
+
+    def get_actions(self, request):
+        # Django's one-click "delete selected" is replaced by delete_values, which asks for
+        # the number of values and is offered only with the bulk-delete permission.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(
+        description=_("Ta bort valda värden (kräver att antalet skrivs in)"),
+        permissions=["bulk_delete"],
+    )
+    def delete_values(self, request, queryset):
+        count = queryset.count()
+        form = BulkDeleteForm(request.POST if "apply" in request.POST else None, count=count)
+        if form.is_bound and form.is_valid():
+            deleted = values_delete(
+                values=queryset.select_related("indicator", "organisation"), user=request.user
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d värde är borttaget; det kan återställas från historiken.",
+                    "%(count)d värden är borttagna; de kan återställas från historiken.",
+                    deleted,
+                )
+                % {"count": deleted},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ta bort värden"),
+            "opts": self.model._meta,
+            "objects": list(queryset.select_related("organisation", "indicator")[:20]),
+            "count": count,
+            "form": form,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "intro": _(
+                "Värdena försvinner från sidorna och rapporterna. Varje borttagning sparas i "
+                "historiken och kan återställas under ”Borttagna värden”."
+            ),
+            "submit_label": _("Ta bort"),
+        }
+        return TemplateResponse(request, "indicators/admin/bulk_delete.html", context)
+
+    def has_bulk_delete_permission(self, request):
+        return request.user.has_perm("indicators.bulk_delete_indicatorvalue")
+
+    # --- restoring deleted values ----------------------------------------------------------
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return SwedishHistoryContext(self.model, historical_record)
+
+    def history_view_title(self, request, obj):
+        return _("Historik: %(value)s") % {"value": obj}
+
+    def history_form_view_title(self, request, obj):
+        if self.revert_disabled(request, obj):
+            return _("Version av %(value)s") % {"value": obj}
+        return _("Återställ %(value)s") % {"value": obj}
+
+    def get_urls(self):
+        return [
+            path(
+                "borttagna/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="indicators_indicatorvalue_deleted",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deleted_view(self, request):
+        """Values that were deleted and not restored since, newest first, each with a link
+        to its history, where the last version can be restored."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Borttagna värden"),
+            "opts": self.model._meta,
+            "deleted": deleted_values(limit=200),
+        }
+        return TemplateResponse(request, "indicators/admin/deleted_values.html", context)
 
 
 @admin.register(Target)
@@ -148,20 +354,20 @@ class TargetAdmin(admin.ModelAdmin):
     raw_id_fields = ["indicator"]
 
 
-class IndicatorValueInline(admin.TabularInline):
-    """An organisation's values, read-only: they are changed through the value pages."""
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """What remind_reporters sent: a record, written only by the command."""
 
-    model = IndicatorValue
-    extra = 0
-    max_num = 0
-    can_delete = False
-    fields = ["indicator", "year", "value", "status", "source_note"]
-    readonly_fields = fields
-    ordering = ["indicator__revision", "indicator__display_order", "year"]
-    verbose_name_plural = _("värden (skrivskyddat)")
+    list_display = ["organisation", "year", "figure_set", "recipients", "sent_at", "delivered"]
+    list_filter = ["year", "delivered"]
+    search_fields = ["organisation__code", "organisation__name", "recipients"]
+    list_select_related = ["organisation"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("indicator__revision")
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Values belong to the indicators app, which members must not import: extend its admin here.
@@ -170,7 +376,24 @@ admin.site.unregister(Municipality)
 
 @admin.register(Municipality)
 class MunicipalityWithValuesAdmin(MunicipalityAdmin):
-    inlines = [*MunicipalityAdmin.inlines, IndicatorValueInline]
+    """The organisation's page links to its values in the value list (filterable, paged)
+    instead of listing hundreds of them inline."""
+
+    readonly_fields = [*MunicipalityAdmin.readonly_fields, "values_link"]
+
+    @admin.display(description=_("nyckeltal"))
+    def values_link(self, obj):
+        if obj.pk is None:
+            return "–"
+        count = IndicatorValue.objects.filter(organisation=obj).count()
+        url = reverse("admin:indicators_indicatorvalue_changelist")
+        return format_html(
+            '<a href="{}?organisation__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext("Visa %(count)d värde", "Visa alla %(count)d värden", count)
+            % {"count": count},
+        )
 
 
 @admin.register(ImportRun)

@@ -385,6 +385,8 @@ class IndicatorValue(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["indicator", "year"], name="value_indicator_year")]
+        # Deleting values one at a time is for staff; many at once needs this permission too.
+        permissions = [("bulk_delete_indicatorvalue", _("Kan ta bort många värden på en gång"))]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.indicator.code} {self.year}: {self.value}"
@@ -494,3 +496,42 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+class ReminderSent(models.Model):
+    """A reminder remind_reporters sent: to whom, for which member, year and missing figures.
+
+    The command reads these so that running it daily sends the same reminder at most once per
+    interval; `delivered` is false when the mail only went to a development backend.
+    """
+
+    organisation = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="reminders_sent",
+        verbose_name=_("organisation"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    figure_set = models.CharField(
+        _("nyckeltal som saknades"),
+        max_length=500,
+        help_text=_("Koderna för de nyckeltal som påminnelsen gällde."),
+    )
+    recipients = models.TextField(_("mottagare"), blank=True)
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+    delivered = models.BooleanField(
+        _("skickad med e-post"),
+        default=False,
+        help_text=_("Falskt när e-posten bara skrevs ut (utvecklingsläge)."),
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+        indexes = [
+            models.Index(fields=["organisation", "year", "figure_set"], name="reminder_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}: {self.figure_set}"

@@ -4,22 +4,34 @@ Each selector runs a fixed number of queries whatever the number of members and 
 numbers are computed once here (with indicators.analysis) and agree everywhere they are shown.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import analysis
-from indicators.models import Indicator, IndicatorValue, StatusBand, Target
+from indicators.models import (
+    ImportRun,
+    Indicator,
+    IndicatorValue,
+    ReminderSent,
+    StatusBand,
+    Target,
+)
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
 from members.models import (
     ContactPerson,
     County,
+    FeeSchedule,
     Membership,
+    MembershipApplication,
     Municipality,
     OrganisationAccess,
     Population,
@@ -612,23 +624,31 @@ READ = "read"
 WRITE = "write"
 
 
+def _is_current_member(organisation_ref: str):
+    return Exists(Membership.objects.active().filter(organisation=OuterRef(organisation_ref)))
+
+
 def organisation_access(*, user, organisation: Municipality) -> str | None:
     """WRITE, READ or None for `user` on `organisation`: at most one query."""
     if not (user.is_authenticated and user.is_active):
         return None
     if user.is_staff:
         return WRITE
-    level = (
-        OrganisationAccess.objects.filter(user=user, organisation=organisation)
+    row = (
+        OrganisationAccess.objects.current()
+        .filter(user=user, organisation=organisation)
+        .annotate(is_member=_is_current_member("organisation"))
         .order_by("pk")
-        .values_list("level", flat=True)
+        .values_list("level", "is_member")
         .first()
     )
-    if level == OrganisationAccess.Level.REPORTER:
+    if row is None:
+        return None
+    level, is_member = row
+    # Only a current member's figures can be written: a former member's are history.
+    if level == OrganisationAccess.Level.REPORTER and is_member:
         return WRITE
-    if level == OrganisationAccess.Level.READER:
-        return READ
-    return None
+    return READ
 
 
 def can_read(*, user, organisation: Municipality) -> bool:
@@ -660,14 +680,19 @@ def organisations_for_user(*, user) -> list[dict]:
             }
             for o in organisations
         ]
-    rows = OrganisationAccess.objects.filter(user=user).select_related("organisation")
+    rows = (
+        OrganisationAccess.objects.current()
+        .filter(user=user)
+        .annotate(is_member=_is_current_member("organisation"))
+        .select_related("organisation")
+    )
     return [
         {
             "id": row.organisation_id,
             "code": row.organisation.code,
             "name": row.organisation.name,
-            "can_write": row.level == OrganisationAccess.Level.REPORTER,
-            "is_member": True,
+            "can_write": row.level == OrganisationAccess.Level.REPORTER and row.is_member,
+            "is_member": row.is_member,
         }
         for row in sorted(rows, key=lambda r: r.organisation.name)
     ]
@@ -899,6 +924,28 @@ def completeness_overview(*, year: int) -> dict:
     }
 
 
+def organisations_access_ended(*, user) -> list[dict]:
+    """Organisations `user` once had access to and no longer has (for a clear message)."""
+    if not (user.is_authenticated and user.is_active) or user.is_staff:
+        return []
+    current = OrganisationAccess.objects.current().filter(user=user).values("organisation_id")
+    rows = (
+        OrganisationAccess.objects.ended()
+        .filter(user=user)
+        .exclude(organisation_id__in=current)
+        .select_related("organisation")
+        .order_by("organisation__name", "-ended_on")
+    )
+    seen: dict[int, dict] = {}
+    for row in rows:
+        organisation = row.organisation
+        seen.setdefault(
+            row.organisation_id,
+            {"code": organisation.code, "name": organisation.name, "ended_on": row.ended_on},
+        )
+    return list(seen.values())
+
+
 def reporting_reminders(*, year: int) -> list[dict]:
     """Each active member missing member-reported values for `year`, with whom to remind.
 
@@ -951,6 +998,102 @@ def reporting_reminders(*, year: int) -> list[dict]:
             }
         )
     return reminders
+
+
+def deleted_values(*, limit: int = 200) -> list[dict]:
+    """Values deleted and not entered again since, newest deletion first: one query."""
+    history = IndicatorValue.history.model
+    records = (
+        history.objects.filter(history_type="-")
+        .exclude(
+            Exists(
+                IndicatorValue.objects.filter(
+                    organisation_id=OuterRef("organisation_id"),
+                    indicator_id=OuterRef("indicator_id"),
+                    year=OuterRef("year"),
+                )
+            )
+        )
+        .select_related("organisation", "indicator__revision", "history_user")
+        .order_by("-history_date")[:limit]
+    )
+    return [
+        {
+            "value_id": record.id,
+            "history_id": record.history_id,
+            "organisation": record.organisation.name,
+            "indicator": record.indicator.label,
+            "revision": record.indicator.revision.code if record.indicator.revision_id else "",
+            "year": record.year,
+            "value": record.value,
+            "deleted_at": record.history_date,
+            "deleted_by": record.history_user.get_username() if record.history_user else "",
+        }
+        for record in records
+    ]
+
+
+def reminder_figure_set(reminder: dict) -> str:
+    """What makes two reminders "the same": the missing figures' codes, in order."""
+    return ",".join(indicator["code"] for indicator in reminder["missing"])[:500]
+
+
+def reminders_last_sent(*, reminders: list[dict], year: int) -> dict[tuple[str, str], object]:
+    """When each reminder (member code, figure set) was last sent for `year`: one query."""
+    codes = [reminder["code"] for reminder in reminders]
+    rows = (
+        ReminderSent.objects.filter(year=year, organisation__code__in=codes)
+        .values("organisation__code", "figure_set")
+        .annotate(last=Max("sent_at"))
+    )
+    return {(row["organisation__code"], row["figure_set"]): row["last"] for row in rows}
+
+
+def reminders_due(
+    *, year: int, interval_days: int | None = None, reminders: list[dict] | None = None
+) -> list[dict]:
+    """The reminders `remind_reporters --send` would send now (not sent within the interval).
+
+    `reminders` may pass reporting_reminders(year=year) already read."""
+    if interval_days is None:
+        interval_days = settings.REMINDER_INTERVAL_DAYS
+    if reminders is None:
+        reminders = reporting_reminders(year=year)
+    reminders = [r for r in reminders if r["recipients"]]
+    last_sent = reminders_last_sent(reminders=reminders, year=year)
+    since = timezone.now() - datetime.timedelta(days=interval_days)
+    due = []
+    for reminder in reminders:
+        previous = last_sent.get((reminder["code"], reminder_figure_set(reminder)))
+        if previous is None or previous < since:
+            due.append(reminder)
+    return due
+
+
+def office_start(*, today: datetime.date | None = None) -> dict:
+    """What the office's start page in the admin shows: pending applications, members still
+    missing figures for the year being reported (last year), reminders due, imports that failed
+    in the last 30 days. A fixed number of queries."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    reminders = reporting_reminders(year=year)
+    fee_year = (
+        FeeSchedule.objects.filter(year__lte=today.year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return {
+        "pending_applications": MembershipApplication.objects.pending().count(),
+        "reporting_year": year,
+        "members_missing": len(reminders),
+        "reminders_due": len(reminders_due(year=year, reminders=reminders)),
+        "fee_year": fee_year,
+        # The last month's failures: an old failure that was followed by a good run is history.
+        "failed_imports": ImportRun.objects.failed()
+        .filter(started_at__date__gte=today - datetime.timedelta(days=30))
+        .count(),
+    }
 
 
 # --- Open data: the API and the CSV/XLSX downloads read the same rows ------------------------

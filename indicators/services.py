@@ -18,8 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
-from indicators.selectors import can_write
+from indicators.models import (
+    Indicator,
+    IndicatorValue,
+    ReminderSent,
+    Revision,
+    StatusBand,
+    Target,
+)
+from indicators.selectors import can_write, reminder_figure_set, reminders_last_sent
 from indicators.validation import (
     share_agrees,
     share_errors,
@@ -439,15 +446,62 @@ def value_delete(*, value: IndicatorValue, user) -> None:
     value.delete()
 
 
-def reminders_send(*, reminders: list[dict], year: int) -> int:
-    """E-mail each member's reporters the figures still missing for `year`; the count sent.
+@transaction.atomic
+def values_delete(*, values: Iterable[IndicatorValue], user) -> int:
+    """Delete several values, all or none: staff with the bulk-delete permission only. Each
+    deletion stays in the history, with who deleted it, and can be restored from there."""
+    if not user.has_perm("indicators.bulk_delete_indicatorvalue"):
+        raise PermissionDenied(_("Du har inte behörighet att ta bort många värden på en gång."))
+    count = 0
+    for value in values:
+        value_delete(value=value, user=user)
+        count += 1
+    return count
 
-    One message per member, to all its recipients, so they see who else was asked.
+
+# The backends that only print or keep mail: with them nothing leaves the machine.
+DEVELOPMENT_MAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+
+
+def mail_backend_is_real(connection=None) -> bool:
+    """True when mail handed to the backend goes out (SMTP or a mail service's backend)."""
+    backend = type(connection or get_connection())
+    return f"{backend.__module__}.{backend.__name__}" not in DEVELOPMENT_MAIL_BACKENDS
+
+
+@dataclass
+class RemindersOutcome:
+    sent: int  # messages handed to the backend
+    delivered: bool  # the backend is a real one (see mail_backend_is_real)
+    skipped: list[dict]  # reminders sent recently enough, with "last_sent"
+
+
+def reminders_send(
+    *, reminders: list[dict], year: int, force: bool = False, interval_days: int | None = None
+) -> RemindersOutcome:
+    """E-mail each member's reporters the figures still missing for `year` and remember it.
+
+    One message per member, to all its recipients, so they see who else was asked. A reminder
+    for the same member, year and missing figures that went out within `interval_days`
+    (settings.REMINDER_INTERVAL_DAYS) is not sent again unless `force`.
     """
-    messages = []
+    if interval_days is None:
+        interval_days = settings.REMINDER_INTERVAL_DAYS
+    last_sent = reminders_last_sent(reminders=reminders, year=year)
+    since = timezone.now() - datetime.timedelta(days=interval_days)
+    messages, sent_for, skipped = [], [], []
     for reminder in reminders:
         addresses = [r["email"] for r in reminder["recipients"] if r["email"]]
         if not addresses:
+            continue
+        previous = last_sent.get((reminder["code"], reminder_figure_set(reminder)))
+        if previous is not None and previous >= since and not force:
+            skipped.append({**reminder, "last_sent": previous})
             continue
         body = render_to_string(
             "indicators/reporting/reminder_email.txt",
@@ -466,10 +520,29 @@ def reminders_send(*, reminders: list[dict], year: int) -> int:
                 to=addresses,
             )
         )
+        sent_for.append((reminder, addresses))
+    connection = get_connection()
+    delivered = mail_backend_is_real(connection)
     if messages:
-        with get_connection() as connection:
+        with connection:
             connection.send_messages(messages)
-    return len(messages)
+        organisations = dict(
+            Municipality.objects.filter(
+                code__in=[reminder["code"] for reminder, _addresses in sent_for]
+            ).values_list("code", "pk")
+        )
+        with transaction.atomic():
+            ReminderSent.objects.bulk_create(
+                ReminderSent(
+                    organisation_id=organisations[reminder["code"]],
+                    year=year,
+                    figure_set=reminder_figure_set(reminder),
+                    recipients=", ".join(addresses),
+                    delivered=delivered,
+                )
+                for reminder, addresses in sent_for
+            )
+    return RemindersOutcome(sent=len(messages), delivered=delivered, skipped=skipped)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

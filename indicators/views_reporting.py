@@ -124,6 +124,10 @@ def landing(request):
             "first_year": FIRST_YEAR,
             "this_year": today.year,
             "default_year": today.year - 1,
+            # A reporter whose member left is told so, not that the account is new.
+            "ended_access": (
+                selectors.organisations_access_ended(user=request.user) if not shown else []
+            ),
         },
     )
 

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
+import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
@@ -26,17 +30,22 @@ from members.models import (
     FeeSchedule,
     Membership,
     MembershipApplication,
+    MembershipDecision,
     Municipality,
     OrganisationAccess,
     Population,
 )
 from members.resources import ContactPersonResource, MembershipResource
-from members.selectors import fees_for_year
+from members.selectors import accounts_losing_access, fees_for_year
 from members.services import (
     contact_person_replace,
+    fee_schedule_copy,
     memberships_approve,
     memberships_reject,
     memberships_resign,
+    organisation_access_check,
+    organisation_access_end,
+    organisation_access_grant,
     reporting_account_invite,
 )
 
@@ -47,6 +56,45 @@ def _site_url(request) -> str:
 
 def _errors_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _decision_action(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    form_class,
+    decide,
+    done_message,
+    title: str,
+    intro: str,
+    submit_label: str,
+    extra=None,
+):
+    """One decision action (approve, reject, resign): ask for the date and reason, call the
+    membership service with the form's data and the user, report the outcome.
+
+    `decide(data)` calls the service and returns the decided memberships; `done_message(done)`
+    says what happened. A refusal from the service is shown on the form, nothing saved.
+    """
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            done = decide(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _errors_text(error))
+        else:
+            modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+            return None
+    return _intermediate_page(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        title=title,
+        template="members/admin/action_form.html",
+        extra={"intro": intro, "submit_label": submit_label, **(extra or {})},
+    )
 
 
 def _intermediate_page(modeladmin, request, queryset, *, form, title, template, extra=None):
@@ -81,10 +129,23 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """The organisation's membership periods, read-only: status and dates change only through
+    the decision actions (approve, reject, resign), which also record the decision and handle
+    contact persons and logins."""
+
     model = Membership
     extra = 0
+    max_num = 0
+    can_delete = False
     fields = ["status", "applied_on", "decision_date", "joined_on", "left_on"]
+    readonly_fields = fields
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class PopulationInline(admin.TabularInline):
@@ -112,6 +173,22 @@ class MunicipalityAdmin(admin.ModelAdmin):
     def is_member(self, obj):
         return obj.active_count > 0
 
+    def get_search_results(self, request, queryset, search_term):
+        # "Eda" finds Eda first, then names that begin with it, then the rest (Hedemora):
+        # what someone typing a name in the autocomplete field expects.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            queryset = queryset.annotate(
+                search_rank=Case(
+                    When(Q(name__iexact=term) | Q(code=term), then=Value(0)),
+                    When(name__istartswith=term, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            ).order_by("search_rank", "name")
+        return queryset, may_have_duplicates
+
 
 class ContactPersonInline(admin.StackedInline):
     """Contact details can be corrected here; a new person in a role goes through "Byt
@@ -129,6 +206,24 @@ class ContactPersonInline(admin.StackedInline):
     readonly_fields = ["role", "started_on", "ended_on", "user"]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipDecisionInline(admin.TabularInline):
+    """The decisions about this membership, as recorded by the services: read-only."""
+
+    model = MembershipDecision
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["kind", "board_meeting_on", "effective_on", "reason", "decided_by", "recorded_at"]
+    readonly_fields = fields
+    ordering = ["recorded_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -177,7 +272,7 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     list_select_related = ["organisation__county"]
     autocomplete_fields = ["organisation"]
     date_hierarchy = "applied_on"
-    inlines = [ContactPersonInline]
+    inlines = [ContactPersonInline, MembershipDecisionInline]
     readonly_fields = ["contact_tools", "application_link"]
     fieldsets = [
         (
@@ -203,8 +298,19 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A saved membership changes status only through the services (the application
         # decisions and the resign action), which also handle contacts, accounts and e-mail.
+        # Dates and reasons are part of those decisions too.
         readonly = list(super().get_readonly_fields(request, obj))
-        return [*readonly, "organisation", "status"] if obj else readonly
+        decided = [
+            "organisation",
+            "status",
+            "applied_on",
+            "decision_date",
+            "joined_on",
+            "left_on",
+            "rejection_reason",
+            "resignation_decision",
+        ]
+        return [*readonly, *decided] if obj else readonly
 
     def get_queryset(self, request):
         return (
@@ -249,42 +355,46 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     @admin.action(description=_("Registrera utträde för valda medlemmar"))
     def resign_memberships(self, request, queryset):
         queryset = queryset.select_related("organisation").order_by("organisation__name")
-        form = ResignationForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            try:
-                memberships_resign(
-                    memberships=queryset,
-                    left_on=form.cleaned_data["left_on"],
-                    decision=form.cleaned_data["decision"],
-                )
-            except ValidationError as error:
-                form.add_error(None, _errors_text(error))
-            else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Utträdet är registrerat för %(count)d medlem.",
-                        "Utträdet är registrerat för %(count)d medlemmar.",
-                        len(queryset),
-                    )
-                    % {"count": len(queryset)},
-                    messages.SUCCESS,
-                )
-                return None
-        return _intermediate_page(
+        memberships = list(queryset)
+        return _decision_action(
             self,
             request,
             queryset,
-            form=form,
+            form_class=ResignationForm,
+            decide=lambda data: memberships_resign(
+                memberships=memberships,
+                left_on=data["left_on"],
+                decision=data["decision"],
+                board_meeting_on=data.get("board_meeting_on"),
+                user=request.user,
+            ),
+            done_message=lambda done: (
+                ngettext(
+                    "Utträdet är registrerat för %(count)d medlem.",
+                    "Utträdet är registrerat för %(count)d medlemmar.",
+                    len(done),
+                )
+                % {"count": len(done)}
+            ),
             title=_("Registrera utträde"),
-            template="members/admin/action_form.html",
-            extra={
-                "intro": _(
-                    "Medlemmarna försvinner från medlemslistan. Medlemskapet, kontaktpersonerna "
-                    "och alla nyckeltal finns kvar som historik, och kommunen kan ansöka igen."
-                ),
-                "submit_label": _("Registrera utträde"),
-            },
+            intro=_(
+                "Medlemmarna försvinner från medlemslistan. Medlemskapet, kontaktpersonerna "
+                "och alla nyckeltal finns kvar som historik, och kommunen kan ansöka igen."
+            ),
+            submit_label=_("Registrera utträde"),
+            extra={"losing_access": accounts_losing_access(memberships=memberships)},
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The membership's history is the board's and the office's decisions about it.
+        membership = self.get_object(request, object_id)
+        decisions = (
+            list(membership.decisions.select_related("decided_by").order_by("recorded_at", "pk"))
+            if membership is not None
+            else []
+        )
+        return super().history_view(
+            request, object_id, extra_context={"decisions": decisions, **(extra_context or {})}
         )
 
     def get_urls(self):
@@ -539,88 +649,62 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Godkänn valda ansökningar"))
     def approve_applications(self, request, queryset):
-        form = BoardDecisionForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            try:
-                approved = memberships_approve(
-                    memberships=self._memberships(queryset),
-                    board_meeting_on=form.cleaned_data["board_meeting_on"],
-                    site_url=_site_url(request),
-                )
-            except ValidationError as error:
-                form.add_error(None, _errors_text(error))
-            else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d ansökan är godkänd: %(names)s. Den sökande och "
-                        "tjänstepersonen har fått e-post.",
-                        "%(count)d ansökningar är godkända: %(names)s. De sökande och "
-                        "tjänstepersonerna har fått e-post.",
-                        len(approved),
-                    )
-                    % {
-                        "count": len(approved),
-                        "names": ", ".join(m.organisation.name for m in approved),
-                    },
-                    messages.SUCCESS,
-                )
-                return None
-        return _intermediate_page(
+        return _decision_action(
             self,
             request,
             queryset.select_related("membership__organisation"),
-            form=form,
+            form_class=BoardDecisionForm,
+            decide=lambda data: memberships_approve(
+                memberships=self._memberships(queryset),
+                board_meeting_on=data["board_meeting_on"],
+                site_url=_site_url(request),
+                user=request.user,
+            ),
+            done_message=lambda done: (
+                ngettext(
+                    "%(count)d ansökan är godkänd: %(names)s. Den sökande och "
+                    "tjänstepersonen har fått e-post.",
+                    "%(count)d ansökningar är godkända: %(names)s. De sökande och "
+                    "tjänstepersonerna har fått e-post.",
+                    len(done),
+                )
+                % {"count": len(done), "names": ", ".join(m.organisation.name for m in done)}
+            ),
             title=_("Godkänn ansökningar"),
-            template="members/admin/action_form.html",
-            extra={
-                "intro": _(
-                    "Medlemskapet börjar gälla från styrelsemötets datum. Kontaktpersonerna "
-                    "läggs in, tjänstepersonen får ett konto för att rapportera nyckeltal och "
-                    "den sökande får beslutet med e-post."
-                ),
-                "submit_label": _("Godkänn"),
-            },
+            intro=_(
+                "Medlemskapet börjar gälla från styrelsemötets datum. Kontaktpersonerna "
+                "läggs in, tjänstepersonen får ett konto för att rapportera nyckeltal och "
+                "den sökande får beslutet med e-post."
+            ),
+            submit_label=_("Godkänn"),
         )
 
     @admin.action(description=_("Avslå valda ansökningar"))
     def reject_applications(self, request, queryset):
-        form = RejectionForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            try:
-                rejected = memberships_reject(
-                    memberships=self._memberships(queryset),
-                    board_meeting_on=form.cleaned_data["board_meeting_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                form.add_error(None, _errors_text(error))
-            else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d ansökan är avslagen; den sökande har fått e-post.",
-                        "%(count)d ansökningar är avslagna; de sökande har fått e-post.",
-                        len(rejected),
-                    )
-                    % {"count": len(rejected)},
-                    messages.SUCCESS,
-                )
-                return None
-        return _intermediate_page(
+        return _decision_action(
             self,
             request,
             queryset.select_related("membership__organisation"),
-            form=form,
+            form_class=RejectionForm,
+            decide=lambda data: memberships_reject(
+                memberships=self._memberships(queryset),
+                board_meeting_on=data["board_meeting_on"],
+                reason=data["reason"],
+                user=request.user,
+            ),
+            done_message=lambda done: (
+                ngettext(
+                    "%(count)d ansökan är avslagen; den sökande har fått e-post.",
+                    "%(count)d ansökningar är avslagna; de sökande har fått e-post.",
+                    len(done),
+                )
+                % {"count": len(done)}
+            ),
             title=_("Avslå ansökningar"),
-            template="members/admin/action_form.html",
-            extra={
-                "intro": _(
-                    "Ansökan sparas med styrelsemötets datum och skälet, som skickas till den "
-                    "sökande."
-                ),
-                "submit_label": _("Avslå"),
-            },
+            intro=_(
+                "Ansökan sparas med styrelsemötets datum och skälet, som skickas till den sökande."
+            ),
+            submit_label=_("Avslå"),
         )
 
 
@@ -673,22 +757,119 @@ class PopulationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality"]
 
 
+class AccessCurrentFilter(admin.SimpleListFilter):
+    title = _("giltighet")
+    parameter_name = "giltig"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("nuvarande")), ("nej", _("avslutade"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.current()
+        if self.value() == "nej":
+            return queryset.ended()
+        return queryset
+
+
+class OrganisationAccessForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationAccess
+        fields = ["user", "organisation", "level"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, level = cleaned.get("organisation"), cleaned.get("level")
+        if organisation is not None and level:
+            try:
+                organisation_access_check(organisation=organisation, level=level)
+            except ValidationError as error:
+                self.add_error(None, error)  # keyed errors land beside their field
+        return cleaned
+
+
 @admin.register(OrganisationAccess)
 class OrganisationAccessAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "level", "created_at"]
-    list_filter = ["level", "organisation__county"]
+    """Access is granted through the access service (reporters only for current members) and
+    ended, never deleted: an ended row is the history of who could report."""
+
+    form = OrganisationAccessForm
+    list_display = ["user", "organisation", "level", "created_at", "ended_on", "ended_reason"]
+    list_filter = [AccessCurrentFilter, "level", "organisation__county"]
     search_fields = ["user__username", "user__email", "organisation__code", "organisation__name"]
     list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["organisation"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["created_at", "ended_on", "ended_reason"]
+    actions = ["end_access"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.ended_on is not None:
+            return [*readonly, "user", "organisation", "level"]  # history, not to be edited
+        return [*readonly, "user", "organisation"] if obj else readonly
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = organisation_access_grant(
+            user=obj.user, organisation=obj.organisation, level=obj.level
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Avsluta vald behörighet"))
+    def end_access(self, request, queryset):
+        ended = 0
+        for access in queryset.current():
+            organisation_access_end(access=access)
+            ended += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d behörighet är avslutad.", "%(count)d behörigheter är avslutade.", ended
+            )
+            % {"count": ended},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(FeeSchedule)
 class FeeScheduleAdmin(admin.ModelAdmin):
-    list_display = ["year", "fixed_amount", "per_inhabitant", "ceiling", "decided_on", "fee_list"]
+    list_display = ["year", "fixed", "rate", "ceiling_amount", "decided_on", "fee_list"]
     fields = ["year", "fixed_amount", "per_inhabitant", "ceiling", "decided_on"]
     # Staff type amounts the Swedish way: "0,30".
     formfield_overrides = {models.DecimalField: {"localize": True}}
+    actions = ["copy_to_next_year"]
+
+    @admin.display(description=_("fast del (kr)"), ordering="fixed_amount")
+    def fixed(self, obj):
+        return intcomma(floatformat(obj.fixed_amount, 0))
+
+    @admin.display(description=_("per invånare (kr)"), ordering="per_inhabitant")
+    def rate(self, obj):
+        return format_rate(obj.per_inhabitant)
+
+    @admin.display(description=_("tak (kr)"), ordering="ceiling")
+    def ceiling_amount(self, obj):
+        return "–" if obj.ceiling is None else intcomma(floatformat(obj.ceiling, 0))
+
+    @admin.action(description=_("Kopiera vald avgiftsmodell till nästa år"))
+    def copy_to_next_year(self, request, queryset):
+        for schedule in queryset.order_by("year"):
+            try:
+                copy = fee_schedule_copy(schedule=schedule, to_year=schedule.year + 1)
+            except ValidationError as error:
+                self.message_user(request, _errors_text(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Avgiftsmodellen för %(year)s är kopierad från %(from)s; fyll i när "
+                        "årsmötet beslutade den."
+                    )
+                    % {"year": copy.year, "from": schedule.year},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("avgiftslista"))
     def fee_list(self, obj):

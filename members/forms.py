@@ -239,6 +239,13 @@ class ResignationForm(forms.Form):
         help_text=_("Vilket organ som beslutade och när, t.ex. ”KF 2019-10-28 § 112”."),
         error_messages={"required": _("Ange beslutet om utträde.")},
     )
+    board_meeting_on = forms.DateField(
+        label=_("Styrelsemötets datum"),
+        widget=DateInput,
+        required=False,
+        validators=[validate_not_in_future],
+        help_text=_("Mötet där styrelsen tog del av utträdet, om det har skett."),
+    )
 
 
 class ContactPersonReplaceForm(forms.Form):

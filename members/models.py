@@ -410,8 +410,15 @@ class ContactPerson(models.Model):
 
 
 class OrganisationAccessQuerySet(models.QuerySet):
+    def current(self):
+        """Access that has not ended: ended rows stay as history of who could report."""
+        return self.filter(ended_on__isnull=True)
+
+    def ended(self):
+        return self.filter(ended_on__isnull=False)
+
     def writable(self):
-        return self.filter(level=OrganisationAccess.Level.REPORTER)
+        return self.current().filter(level=OrganisationAccess.Level.REPORTER)
 
 
 class OrganisationAccess(models.Model):
@@ -440,6 +447,13 @@ class OrganisationAccess(models.Model):
         _("behörighet"), max_length=10, choices=Level.choices, default=Level.REPORTER
     )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    ended_on = models.DateField(
+        _("avslutad den"),
+        null=True,
+        blank=True,
+        help_text=_("Behörigheten upphör när medlemmen träder ut; raden finns kvar som historik."),
+    )
+    ended_reason = models.CharField(_("anledning till avslut"), max_length=200, blank=True)
 
     objects = OrganisationAccessQuerySet.as_manager()
 
@@ -450,13 +464,62 @@ class OrganisationAccess(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"],
-                name="access_one_per_user_and_organisation",
+                condition=Q(ended_on__isnull=True),
+                name="access_one_current_per_user_and_organisation",
                 violation_error_message=_("Användaren har redan behörighet till organisationen."),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_level_display()})"
+
+
+class MembershipDecision(models.Model):
+    """One decision about a membership, as the record of who took it, when and why.
+
+    Written only by the membership services (approve, reject, resign), never edited: the
+    membership's history in the admin is this list.
+    """
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("ansökan godkänd")
+        REJOINED = "rejoined", _("återinträde godkänt")
+        REJECTED = "rejected", _("ansökan avslagen")
+        RESIGNED = "resigned", _("utträde registrerat")
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("medlemskap"),
+    )
+    kind = models.CharField(_("beslut"), max_length=10, choices=Kind.choices)
+    board_meeting_on = models.DateField(_("styrelsemöte"), null=True, blank=True)
+    effective_on = models.DateField(_("gäller från"))
+    reason = models.TextField(_("skäl eller beslut"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerat av"),
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("beslut om medlemskap")
+        verbose_name_plural = _("beslut om medlemskap")
+        constraints = [
+            models.CheckConstraint(
+                name="decision_kind_valid",
+                condition=Q(kind__in=["approved", "rejoined", "rejected", "resigned"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on.isoformat()}"
 
 
 class FeeSchedule(models.Model):

@@ -138,9 +138,11 @@ def viewer_sees_contacts(*, user) -> bool:
         return False
     if user.is_staff:
         return True
-    return OrganisationAccess.objects.filter(
-        user=user, organisation__memberships__status=Membership.Status.ACTIVE
-    ).exists()
+    return (
+        OrganisationAccess.objects.current()
+        .filter(user=user, organisation__memberships__status=Membership.Status.ACTIVE)
+        .exists()
+    )
 
 
 def member_list(*, include_contacts: bool) -> dict:
@@ -290,6 +292,13 @@ def fees_for_year(*, year: int) -> dict:
         "rows": rows,
         "total": sum((row["fee"] for row in rows if row["fee"] is not None), Decimal(0)),
         "missing_population": [row["name"] for row in rows if row["inhabitants"] is None],
+        # The fee is then based on an older year's population: the office should know.
+        "stale_population": [
+            row["name"]
+            for row in rows
+            if row["population_year"] is not None and row["population_year"] < year
+        ],
+        "invoiced": sum(1 for row in rows if row["fee"] is not None),
     }
 
 
@@ -336,4 +345,24 @@ def organisations_open_data(
             "member_since": org.member_since,
         }
         for org in organisations
+    ]
+
+
+def accounts_losing_access(*, memberships) -> list[dict]:
+    """The logins whose access ends if these memberships end: for the resignation screen."""
+    organisation_ids = [m.organisation_id for m in memberships]
+    rows = (
+        OrganisationAccess.objects.current()
+        .filter(organisation_id__in=organisation_ids)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__username")
+    )
+    return [
+        {
+            "organisation": row.organisation.name,
+            "username": row.user.get_username(),
+            "email": row.user.email,
+            "level": row.get_level_display(),
+        }
+        for row in rows
     ]

@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 from members.models import (
     ContactPerson,
     County,
+    FeeSchedule,
     Membership,
     MembershipApplication,
+    MembershipDecision,
     Municipality,
     OrganisationAccess,
     SiteState,
@@ -101,6 +103,25 @@ def site_data_changed() -> None:
 def site_demo_set(*, parameters: dict | None) -> None:
     SiteState.objects.update_or_create(pk=SiteState.SINGLETON_ID, defaults={"demo": parameters})
     site_data_changed()
+
+
+@transaction.atomic
+def fee_schedule_copy(*, schedule: FeeSchedule, to_year: int) -> FeeSchedule:
+    """A new year's schedule with the same amounts as `schedule` (the annual meeting usually
+    keeps the fee); the decision date is left for the office to fill in."""
+    if FeeSchedule.objects.filter(year=to_year).exists():
+        raise ValidationError(
+            _("Det finns redan en avgiftsmodell för %(year)s.") % {"year": to_year}
+        )
+    copy = FeeSchedule(
+        year=to_year,
+        fixed_amount=schedule.fixed_amount,
+        per_inhabitant=schedule.per_inhabitant,
+        ceiling=schedule.ceiling,
+    )
+    copy.full_clean()
+    copy.save()
+    return copy
 
 
 # --- e-mail -------------------------------------------------------------------------------
@@ -284,15 +305,93 @@ def _reporting_account(*, organisation: Municipality, name: str, email: str):
         )
         user.set_unusable_password()
         user.save()
-    access, created = OrganisationAccess.objects.get_or_create(
-        user=user,
-        organisation=organisation,
-        defaults={"level": OrganisationAccess.Level.REPORTER},
+    organisation_access_grant(
+        user=user, organisation=organisation, level=OrganisationAccess.Level.REPORTER
     )
-    if not created and access.level != OrganisationAccess.Level.REPORTER:
-        access.level = OrganisationAccess.Level.REPORTER
-        access.save(update_fields=["level"])
     return user
+
+
+# --- access to an organisation's figures --------------------------------------------------
+
+
+def organisation_access_check(*, organisation: Municipality, level: str) -> None:
+    """ValidationError (on "organisation") when `organisation` cannot have access at `level`."""
+    if (
+        level == OrganisationAccess.Level.REPORTER
+        and not Membership.objects.active().filter(organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "%(org)s är inte medlem; bara en nuvarande medlem kan ha rapportörer."
+                )
+                % {"org": organisation.name}
+            }
+        )
+
+
+@transaction.atomic
+def organisation_access_grant(
+    *, user, organisation: Municipality, level: str = OrganisationAccess.Level.REPORTER
+) -> OrganisationAccess:
+    """Give `user` access to `organisation` (or change the level of the access they have).
+
+    Reporters write a member's figures, so only a current member can have one: a former
+    member's figures are history, and nobody should be able to add to them.
+    """
+    organisation_access_check(organisation=organisation, level=level)
+    access = (
+        OrganisationAccess.objects.current()
+        .select_for_update()
+        .filter(user=user, organisation=organisation)
+        .first()
+    )
+    if access is None:
+        return OrganisationAccess.objects.create(user=user, organisation=organisation, level=level)
+    if access.level != level:
+        access.level = level
+        access.save(update_fields=["level"])
+    return access
+
+
+def _access_end(*, accesses, ended_on: datetime.date, reason: str) -> int:
+    """End the given access rows; they stay, with the date and why, as history."""
+    return accesses.current().update(ended_on=ended_on, ended_reason=reason[:200])
+
+
+@transaction.atomic
+def organisation_access_end(
+    *, access: OrganisationAccess, ended_on: datetime.date | None = None, reason: str = ""
+) -> OrganisationAccess:
+    """End one login's access to an organisation (kept as history, not deleted)."""
+    _access_end(
+        accesses=OrganisationAccess.objects.filter(pk=access.pk),
+        ended_on=ended_on or timezone.localdate(),
+        reason=reason or _("Avslutad av kansliet"),
+    )
+    access.refresh_from_db()
+    return access
+
+
+def _decision_record(
+    *,
+    membership: Membership,
+    kind: str,
+    effective_on: datetime.date,
+    board_meeting_on: datetime.date | None,
+    reason: str = "",
+    user=None,
+) -> MembershipDecision:
+    if user is not None and not user.is_authenticated:
+        user = None
+    return MembershipDecision.objects.create(
+        membership=membership,
+        kind=kind,
+        effective_on=effective_on,
+        board_meeting_on=board_meeting_on,
+        reason=reason,
+        decided_by=user,
+    )
 
 
 def _needs_password(user) -> bool:
@@ -318,7 +417,7 @@ def _account_message(*, contact: ContactPerson, organisation: Municipality, site
 
 @transaction.atomic
 def membership_approve(
-    *, membership: Membership, board_meeting_on: datetime.date, site_url: str
+    *, membership: Membership, board_meeting_on: datetime.date, site_url: str, user=None
 ) -> Membership:
     """The board said yes: the membership becomes active from the meeting's date, the proposed
     contact persons take office, and the official gets a (still inactive) reporting account.
@@ -338,6 +437,18 @@ def membership_approve(
     membership.decision_date = board_meeting_on
     membership.joined_on = board_meeting_on
     membership.save(update_fields=["status", "decision_date", "joined_on"])
+    was_member = (
+        Membership.objects.filter(organisation=organisation, status=Membership.Status.RESIGNED)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    _decision_record(
+        membership=membership,
+        kind=MembershipDecision.Kind.REJOINED if was_member else MembershipDecision.Kind.APPROVED,
+        effective_on=board_meeting_on,
+        board_meeting_on=board_meeting_on,
+        user=user,
+    )
 
     politician = ContactPerson.objects.create(
         membership=membership,
@@ -372,12 +483,16 @@ def membership_approve(
 
 @transaction.atomic
 def memberships_approve(
-    *, memberships: Iterable[Membership], board_meeting_on: datetime.date, site_url: str
+    *,
+    memberships: Iterable[Membership],
+    board_meeting_on: datetime.date,
+    site_url: str,
+    user=None,
 ) -> list[Membership]:
     """Approve several applications from one board meeting: all of them or none."""
     return [
         membership_approve(
-            membership=membership, board_meeting_on=board_meeting_on, site_url=site_url
+            membership=membership, board_meeting_on=board_meeting_on, site_url=site_url, user=user
         )
         for membership in memberships
     ]
@@ -385,7 +500,7 @@ def memberships_approve(
 
 @transaction.atomic
 def membership_reject(
-    *, membership: Membership, board_meeting_on: datetime.date, reason: str
+    *, membership: Membership, board_meeting_on: datetime.date, reason: str, user=None
 ) -> Membership:
     """The board said no: the application stays, with the meeting's date and the reason."""
     reason = reason.strip()
@@ -397,6 +512,14 @@ def membership_reject(
     membership.decision_date = board_meeting_on
     membership.rejection_reason = reason
     membership.save(update_fields=["status", "decision_date", "rejection_reason"])
+    _decision_record(
+        membership=membership,
+        kind=MembershipDecision.Kind.REJECTED,
+        effective_on=board_meeting_on,
+        board_meeting_on=board_meeting_on,
+        reason=reason,
+        user=user,
+    )
 
     application = membership.application
     context = {
@@ -412,10 +535,16 @@ def membership_reject(
 
 @transaction.atomic
 def memberships_reject(
-    *, memberships: Iterable[Membership], board_meeting_on: datetime.date, reason: str
+    *,
+    memberships: Iterable[Membership],
+    board_meeting_on: datetime.date,
+    reason: str,
+    user=None,
 ) -> list[Membership]:
     return [
-        membership_reject(membership=membership, board_meeting_on=board_meeting_on, reason=reason)
+        membership_reject(
+            membership=membership, board_meeting_on=board_meeting_on, reason=reason, user=user
+        )
         for membership in memberships
     ]
 
@@ -425,12 +554,18 @@ def memberships_reject(
 
 @transaction.atomic
 def membership_resign(
-    *, membership: Membership, left_on: datetime.date, decision: str
+    *,
+    membership: Membership,
+    left_on: datetime.date,
+    decision: str,
+    board_meeting_on: datetime.date | None = None,
+    user=None,
 ) -> Membership:
     """Record a member's resignation (utträde).
 
     The membership row, its contact persons (ended on the leaving date) and every key figure
-    stay as history; the organisation's logins lose their access to it, and it may apply again.
+    stay as history; the organisation's logins lose their access to it (the access rows are
+    ended, not deleted), and it may apply again.
     """
     decision = decision.strip()
     membership = (
@@ -467,17 +602,40 @@ def membership_resign(
         # A person who took office after the leaving date (a data error) ends the same day.
         contact.ended_on = max(left_on, contact.started_on or left_on)
         contact.save(update_fields=["ended_on"])
-    OrganisationAccess.objects.filter(organisation=membership.organisation).delete()
+    _access_end(
+        accesses=OrganisationAccess.objects.filter(organisation=membership.organisation),
+        ended_on=left_on,
+        reason=_("Utträde: %(decision)s") % {"decision": decision},
+    )
+    _decision_record(
+        membership=membership,
+        kind=MembershipDecision.Kind.RESIGNED,
+        effective_on=left_on,
+        board_meeting_on=board_meeting_on,
+        reason=decision,
+        user=user,
+    )
     return membership
 
 
 @transaction.atomic
 def memberships_resign(
-    *, memberships: Iterable[Membership], left_on: datetime.date, decision: str
+    *,
+    memberships: Iterable[Membership],
+    left_on: datetime.date,
+    decision: str,
+    board_meeting_on: datetime.date | None = None,
+    user=None,
 ) -> list[Membership]:
     """Resign several members at once, all or none."""
     return [
-        membership_resign(membership=membership, left_on=left_on, decision=decision)
+        membership_resign(
+            membership=membership,
+            left_on=left_on,
+            decision=decision,
+            board_meeting_on=board_meeting_on,
+            user=user,
+        )
         for membership in memberships
     ]
 
@@ -543,9 +701,13 @@ def contact_person_replace(
             organisation=organisation, name=details.name, email=details.email
         )
         if previous is not None and previous.user_id and previous.user_id != contact.user_id:
-            OrganisationAccess.objects.filter(
-                user_id=previous.user_id, organisation=organisation
-            ).delete()
+            _access_end(
+                accesses=OrganisationAccess.objects.filter(
+                    user_id=previous.user_id, organisation=organisation
+                ),
+                ended_on=started_on,
+                reason=_("Ny tjänsteperson: %(name)s") % {"name": details.name},
+            )
     contact.save()
     if is_official:
         _send_after_commit(

@@ -131,7 +131,8 @@ def test_deleting_several_values_from_the_list_keeps_them_in_the_history(client,
     ids = list(IndicatorValue.objects.values_list("pk", flat=True))
     response = client.post(
         reverse("admin:indicators_indicatorvalue_changelist"),
-        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+        # Deleting many asks for the count typed (see test_value_admin).
+        {"action": "delete_values", "_selected_action": ids, "apply": "1", "typed_count": "2"},
     )
     assert response.status_code == 302
     assert not IndicatorValue.objects.exists()

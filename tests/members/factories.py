@@ -84,10 +84,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 class OrganisationAccessFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OrganisationAccess
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(MunicipalityFactory)
     level = OrganisationAccess.Level.REPORTER
+
+    @factory.post_generation
+    def member(self, create, extracted, **kwargs):
+        # Only a current member can have reporters (the access service refuses the rest), so a
+        # reporter's organisation is made a member unless the test says member=False.
+        if not create or extracted is False or self.level != OrganisationAccess.Level.REPORTER:
+            return
+        if not Membership.objects.active().filter(organisation=self.organisation).exists():
+            MembershipFactory(organisation=self.organisation)
 
 
 def pdf_bytes(text: str = "Protokollsutdrag") -> bytes:

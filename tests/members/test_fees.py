@@ -178,7 +178,7 @@ def test_the_fee_list_page_and_exports_are_for_staff_only(client, admin_client, 
     page = admin_client.get(reverse("admin:members_feeschedule_fee_list", args=[2024]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Fast del 4000 kr + 0,30 kr per invånare, högst 50000 kr" in html
+    assert "Fast del 4\xa0000 kr + 0,30 kr per invånare, högst 50\xa0000 kr" in html
     assert "<td>14\xa0000</td>" in html and "<td>8\xa0200</td>" in html  # No-break spaces.
     assert "Folkmängd saknas, så avgiften kan inte beräknas för: Aneby" in html
     for url in [

@@ -76,8 +76,12 @@ def test_resigning_keeps_history_and_figures_but_leaves_the_member_list(client, 
     assert membership.organisation.values.count() == 1
     assert client.get("/kommun/0665/").status_code == 200
     assert "Vaggeryd" not in client.get("/medlemmar/").content.decode()
-    # Its logins no longer reach the organisation; the accounts themselves remain.
-    assert OrganisationAccess.objects.count() == 0
+    # Its logins no longer reach the organisation; the access is ended, not deleted, and the
+    # accounts themselves remain.
+    assert OrganisationAccess.objects.current().count() == 0
+    assert list(OrganisationAccess.objects.values_list("user__email", "ended_on")) == [
+        ("olle.holm@kommun.example.se", datetime.date(2019, 12, 31))
+    ]
     assert User.objects.filter(email="olle.holm@kommun.example.se").exists()
 
 
@@ -104,7 +108,12 @@ def test_a_former_member_may_apply_again_and_rejoin_as_a_new_period(client, vagg
     ]
     # The same official's account is reused and regains access.
     assert User.objects.filter(email="olle.holm@kommun.example.se").count() == 1
-    assert OrganisationAccess.objects.filter(organisation=vaggeryd_member.organisation).count() == 1
+    assert (
+        OrganisationAccess.objects.current()
+        .filter(organisation=vaggeryd_member.organisation)
+        .count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,10 +183,12 @@ def test_replacing_the_official_keeps_the_old_one_as_history_and_moves_the_acces
     # The new official reports from now on; the previous one no longer can.
     assert new.user.is_active is False
     assert list(
-        OrganisationAccess.objects.filter(organisation=vaggeryd_member.organisation).values_list(
-            "user__email", flat=True
-        )
+        OrganisationAccess.objects.current()
+        .filter(organisation=vaggeryd_member.organisation)
+        .values_list("user__email", flat=True)
     ) == ["sara.berg@vaggeryd.example.se"]
+    # The previous official's access is ended that day and kept as history.
+    assert OrganisationAccess.objects.ended().get().ended_on == start
     assert mail.outbox[-1].to == ["sara.berg@vaggeryd.example.se"]
     assert "/konto/aktivera/" in mail.outbox[-1].body
 

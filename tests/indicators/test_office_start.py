@@ -1,0 +1,88 @@
+"""The admin's start page is the office's: pending applications with their number, members
+missing figures for the year being reported, reminders due, and links to the reporting
+overview and the fee list."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import FeeSchedule
+from tests.members.factories import (
+    MembershipApplicationFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationAccessFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office_day():
+    MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0665"))
+    MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0680"))
+    # Two members report nothing; only Umeå has a reporter to remind.
+    umea = MembershipFactory(organisation=MunicipalityFactory(code="2480")).organisation
+    OrganisationAccessFactory(organisation=umea, user__email="strateg@umea.se")
+    MembershipFactory(organisation=MunicipalityFactory(code="1730"))
+    FeeSchedule.objects.create(year=timezone.localdate().year, fixed_amount=4000, per_inhabitant=0)
+
+
+def test_the_start_page_shows_the_offices_work(admin_client, office_day):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    last_year = timezone.localdate().year - 1
+    assert "2 ansökningar väntar på styrelsens beslut" in html
+    assert reverse("admin:members_membershipapplication_changelist") + "?status=applied" in html
+    assert f"2 medlemmar saknar nyckeltal för {last_year}" in html
+    assert reverse("reporting_overview", args=[last_year]) in html
+    assert "1 påminnelse att skicka" in html
+    this_year = timezone.localdate().year
+    assert reverse("admin:members_feeschedule_fee_list", args=[this_year]) in html
+
+
+def test_a_sent_reminder_is_no_longer_due(admin_client, office_day):
+    call_command(
+        "remind_reporters",
+        year=timezone.localdate().year - 1,
+        send=True,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "0 påminnelser att skicka" in html
+
+
+def test_the_start_page_runs_a_fixed_number_of_queries(
+    admin_client, office_day, django_assert_max_num_queries
+):
+    admin_client.get(reverse("admin:index"))
+    with django_assert_max_num_queries(20) as before:
+        admin_client.get(reverse("admin:index"))
+    for member, applicant in [("0684", "0580"), ("0685", "0581"), ("0686", "0582")]:
+        MembershipFactory(
+            organisation=MunicipalityFactory(code=member), joined_on=datetime.date(2015, 1, 1)
+        )
+        MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code=applicant))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        admin_client.get(reverse("admin:index"))
+
+
+def test_the_start_page_counts_the_imports_that_failed_this_month(admin_client, office_day):
+    from indicators.models import ImportRun
+
+    def run(*, succeeded: bool, days_ago: int) -> None:
+        record = ImportRun.objects.create(door="command", format="csv", succeeded=succeeded)
+        started = timezone.now() - datetime.timedelta(days=days_ago)
+        ImportRun.objects.filter(pk=record.pk).update(started_at=started)
+
+    run(succeeded=False, days_ago=1)
+    run(succeeded=False, days_ago=3)
+    run(succeeded=True, days_ago=1)
+    run(succeeded=False, days_ago=45)  # an old failure is history, not today's work
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "2 importer misslyckades de senaste 30 dagarna" in html
+    assert reverse("admin:indicators_importrun_changelist") + "?succeeded__exact=0" in html
