@@ -1,27 +1,72 @@
-// Draws every chart on the page from its json_script spec with the vendored Plotly bundle.
+// Draws every chart on the page from its json_script spec with the vendored Plotly bundle,
+// and wires the buttons that switch optional series (county average, targets, older
+// definition) on and off: real buttons outside the plot, so keyboards and screen readers
+// reach them (Plotly's legend items are neither focusable nor announced).
 (function () {
   "use strict";
+
+  // The Swedish locale, if the page loaded it (templates/indicators/_chart_scripts.html).
+  function registerLocale() {
+    var holder = window.module;
+    if (holder && holder.exports && holder.exports.moduleType === "locale") {
+      window.Plotly.register(holder.exports);
+      try {
+        delete window.module;
+      } catch (error) {
+        window.module = undefined;
+      }
+      return holder.exports.name;
+    }
+    return "en";
+  }
+
+  function wireToggles(element) {
+    var group = document.querySelector('[data-toggles-for="' + element.id + '"]');
+    if (!group) {
+      return;
+    }
+    group.querySelectorAll("button[data-traces]").forEach(function (button) {
+      var traces = button.dataset.traces.split(",").map(Number);
+      button.addEventListener("click", function () {
+        var pressed = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", pressed ? "true" : "false");
+        window.Plotly.restyle(element, { visible: pressed ? true : "legendonly" }, traces);
+      });
+    });
+    group.hidden = false;
+  }
+
   function draw() {
     if (typeof window.Plotly === "undefined") {
       return;
     }
+    var locale = registerLocale();
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var source = document.getElementById(element.dataset.chart);
       if (!source) {
         return;
       }
       var spec = JSON.parse(source.textContent);
-      // A spec may carry its own config (the printed report: fixed size, no toolbar).
+      // No toolbar: the axes are fixed, the data is downloadable as CSV/XLSX, and buttons
+      // inside the chart's role="img" box would be unreachable for screen readers. No cloud
+      // links of any kind. A spec may carry its own config (the printed report).
       var config = Object.assign(
         {
+          locale: locale,
+          displayModeBar: false,
           displaylogo: false,
+          showLink: false,
+          showSendToCloud: false,
+          showEditInChartStudio: false,
+          showTips: false,
+          doubleClick: false,
           responsive: true,
-          modeBarButtonsToRemove: ["lasso2d", "select2d", "zoom2d", "pan2d", "autoScale2d"],
         },
         spec.config || {}
       );
       window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
         element.setAttribute("data-drawn", "true");
+        wireToggles(element);
         var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
         if (waiting === 0) {
           document.documentElement.setAttribute("data-charts-drawn", "true");
