@@ -158,7 +158,7 @@ def _far_positions(last_year: int | None, target_years: list[int]) -> dict[int, 
     if last_year is None:
         return {}
     far = sorted({y for y in target_years if y > last_year + FAR_TARGET_YEARS})
-    return {year: last_year + 1.5 + position for position, year in enumerate(far)}
+    return {year: last_year + 1 + position for position, year in enumerate(far)}
 
 
 def _year_ticks(years: list[int]) -> list[int]:
@@ -277,7 +277,7 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                     "y": [t["value"] for t in chosen],
                     # A far target sits at the edge: its year is written beside the marker.
                     "text": [str(t["year"]) if t["year"] in far else "" for t in chosen],
-                    "textposition": "middle left",
+                    "textposition": "top center",
                     "textfont": {"size": 11, "color": colour},
                     "customdata": [t["year"] for t in chosen],
                     "marker": {"symbol": symbol, "size": 13, "color": colour},
@@ -300,8 +300,8 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                 "type": "line",
                 "xref": "x",
                 "yref": "paper",
-                "x0": years[-1] + 0.75,
-                "x1": years[-1] + 0.75,
+                "x0": years[-1] + 0.5,
+                "x1": years[-1] + 0.5,
                 "y0": 0,
                 "y1": 1,
                 "line": {"color": "#6b756e", "width": 1, "dash": "dot"},

@@ -64,7 +64,7 @@ def test_member_chart_has_gaps_preliminary_marks_targets_and_bands(client, world
     county = next(trace for trace in spec["data"] if trace["name"] == "Medel i länet")
     assert county["visible"] == "legendonly"
     own_target = next(trace for trace in spec["data"] if trace["name"] == "Eget mål")
-    assert (own_target["x"], own_target["y"]) == ([2026.5], [400.0])  # at the right edge
+    assert (own_target["x"], own_target["y"]) == ([2026], [400.0])  # at the right edge
     assert (own_target["text"], own_target["customdata"]) == (["2030"], [2030])
     # Values span about 380-510 kg: the bands 370-450 and 450-560 show; < 370 and > 560 do not.
     assert [note["text"] for note in spec["layout"]["annotations"]] == ["Bra", "Mindre bra"]
