@@ -33,11 +33,15 @@ def plotly_text(text: object) -> str:
     """Any text a user or the catalogue supplied, made inert for Plotly's label markup.
 
     Plotly reads names, axis titles, annotations and hover labels as HTML-like markup (<a href>,
-    <b>, <br>, entities) and fills "%{...}" placeholders in hover templates. Escaping <, >, & and
-    quotes, and writing braces as entities, shows the text exactly as typed: Plotly turns the
-    entities back into characters only after it has parsed tags and placeholders.
+    <b>, <br>, entities) and fills "%{...}" placeholders in hover templates. Writing <, >, &,
+    quotes and braces as entities shows the text exactly as typed: Plotly turns the entities
+    back into characters only after it has parsed tags and placeholders. Quotes and braces get
+    numeric entities, the only ones Plotly knows besides &amp;, &lt; and &gt;.
     """
-    return html.escape(str(text), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    escaped = html.escape(str(text), quote=False)
+    for char in "\"'{}":
+        escaped = escaped.replace(char, f"&#{ord(char)};")
+    return escaped
 
 
 def separators() -> str:
@@ -130,6 +134,7 @@ def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
             "range": [low, high],
             "fixedrange": True,
             "separatethousands": True,
+            "exponentformat": "none",  # 17 500, not 17,5k: the same number as in the text
         },
         # The legend is a key only: optional series are switched with buttons outside the plot
         # (keyboard and screen readers cannot reach legend items).

@@ -46,9 +46,9 @@ def _strings(value) -> list[str]:
 
 def test_plotly_text_makes_markup_and_placeholders_inert():
     assert charts.plotly_text(PAYLOAD) == (
-        "&lt;a href=&quot;https://evil.example/&quot;&gt;e&lt;/a&gt;"
+        "&lt;a href=&#34;https://evil.example/&#34;&gt;e&lt;/a&gt;"
     )
-    assert charts.plotly_text("%{x} & <b>") == "%&#123;x&#125; &amp; &lt;b&gt;"
+    assert charts.plotly_text("%{x} & <b> '") == "%&#123;x&#125; &amp; &lt;b&gt; &#39;"
     assert charts.plotly_text("kg/person") == "kg/person"
 
 
