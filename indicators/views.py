@@ -99,11 +99,14 @@ def print_margins(request, code: str):
     organisation = selectors.organisation_heading(code=code)
     year = request.GET.get("ar", "")
     title = organisation["name"]
+    today = formats.date_format(datetime.date.today(), "j F Y")
+    printed = _("Utskrivet %(date)s") % {"date": today}
     if year.isdigit() and not year_error(int(year)):
         title = _("%(name)s, årsrapport %(year)s") % {"name": title, "year": year}
-    printed = _("Utskrivet %(date)s") % {
-        "date": formats.date_format(datetime.date.today(), "j F Y")
-    }
+        printed = _("Uppgifter till och med %(year)s, utskrivet %(date)s") % {
+            "year": year,
+            "date": today,
+        }
     if site_state(request).demo is not None:
         printed += " · " + _("Demodata")
     # "sida 3 av 15": the words around the two counters, in the page's language.

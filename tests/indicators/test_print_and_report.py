@@ -46,7 +46,7 @@ def test_the_print_margins_name_association_member_date_and_page(client, vaggery
     assert boxes["top-left"] == '"Sveriges Ekokommuner · Gröna nyckeltal"'
     assert boxes["top-right"] == '"Vaggeryd, årsrapport 2023"'
     today = datetime.date.today()
-    assert boxes["bottom-left"].startswith(f'"Utskrivet {today.day} ')
+    assert boxes["bottom-left"].startswith(f'"Uppgifter till och med 2023, utskrivet {today.day} ')
     assert "Demodata" not in boxes["bottom-left"]
     assert boxes["bottom-right"] == '"sida " counter(page) " av " counter(pages) ""'
 
