@@ -168,8 +168,8 @@ def _far_positions(last_year: int | None, target_years: list[int]) -> dict[int, 
 
 def _year_ticks(years: list[int]) -> list[int]:
     """Explicit year ticks (the edge beyond them holds far targets, which carry their own year)."""
-    step = 1 if len(years) <= 10 else 2 if len(years) <= 20 else 5
-    return years[::-1][::step][::-1]
+    step = 1 if len(years) <= 6 else 2 if len(years) <= 12 else 5
+    return [year for year in years if year % step == 0] or years[-1:]
 
 
 def member_figure(block: dict, *, member_name: str) -> dict:
@@ -282,7 +282,7 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                     "y": [t["value"] for t in chosen],
                     # A far target sits at the edge: its year is written beside the marker.
                     "text": [str(t["year"]) if t["year"] in far else "" for t in chosen],
-                    "textposition": "top center",
+                    "textposition": "top left",  # inside the chart, also at its edge
                     "textfont": {"size": 11, "color": colour},
                     "customdata": [t["year"] for t in chosen],
                     "marker": {"symbol": symbol, "size": 13, "color": colour},
