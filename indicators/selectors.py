@@ -996,11 +996,13 @@ def indicator_catalogue(*, revision: str | None = None) -> list[dict]:
             "name_en": i.name_en,
             "description": i.description,
             "unit": i.unit,
+            "unit_en": i.unit_en,
             "direction": i.direction,
             "decimals": i.decimals,
             "min_value": i.min_value,
             "max_value": i.max_value,
             "source": i.source,
+            "source_en": i.source_en,
             "reported_by": i.reported_by,
             "parent": i.parent.code if i.parent else None,
             "continues": (

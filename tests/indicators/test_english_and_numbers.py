@@ -153,3 +153,10 @@ def test_counts_agree_with_their_number(language, count):
     want = expected[(language, 1)] if count == 1 else plural[language]
     assert " ".join(mine.split()) == want[0]
     assert " ".join(overview.split()) == want[1]
+
+
+def test_the_api_catalogue_carries_the_english_units_and_sources(client):
+    rows = client.get("/api/v1/indicators/").json()["results"]
+    waste = next(row for row in rows if row["code"] == "GN.9a")
+    assert (waste["unit"], waste["unit_en"]) == ("kWh/årsarbetare", "kWh/full-time employee")
+    assert (waste["source"], waste["source_en"]) == ("Medlemmen", "The member")
