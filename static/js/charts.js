@@ -36,6 +36,21 @@
     group.hidden = false;
   }
 
+  // A chart drawn at a fixed size (the printed report's, the width of an A4 page) is scaled
+  // down to fit a narrower screen instead of being cut off; paper always gets the full size
+  // (static/css/report.css resets the zoom for print).
+  function fitFixedSize(element, layout) {
+    if (layout.autosize !== false || !layout.width) {
+      return;
+    }
+    function fit() {
+      var available = element.parentElement.clientWidth;
+      element.style.zoom = available && available < layout.width ? String(available / layout.width) : "";
+    }
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
   function draw() {
     if (typeof window.Plotly === "undefined") {
       return;
@@ -67,6 +82,7 @@
       window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
         element.setAttribute("data-drawn", "true");
         wireToggles(element);
+        fitFixedSize(element, spec.layout || {});
         var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
         if (waiting === 0) {
           document.documentElement.setAttribute("data-charts-drawn", "true");
