@@ -160,3 +160,28 @@ def test_the_api_catalogue_carries_the_english_units_and_sources(client):
     waste = next(row for row in rows if row["code"] == "GN.9a")
     assert (waste["unit"], waste["unit_en"]) == ("kWh/årsarbetare", "kWh/full-time employee")
     assert (waste["source"], waste["source_en"]) == ("Medlemmen", "The member")
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        (
+            "sv",
+            "1 av rapportens 2 nyckeltal har ett värde för 2023.",
+            "2 av rapportens 2 nyckeltal har ett värde för 2023.",
+        ),
+        (
+            "en",
+            "1 of the report's 2 key figures has a value for 2023.",
+            "2 of the report's 2 key figures have a value for 2023.",
+        ),
+    ],
+)
+def test_the_reports_count_of_figures_with_values_agrees(client, vaggeryd, language, one, two):
+    from indicators.models import IndicatorValue
+
+    both = _page(client, reverse("member_report", args=["0665", 2023]), language)
+    assert two in " ".join(both.split())
+    IndicatorValue.objects.filter(indicator=indicator("GN.9a"), year=2023).delete()
+    single = _page(client, reverse("member_report", args=["0665", 2023]), language)
+    assert one in " ".join(single.split())
