@@ -99,6 +99,9 @@ def _switch_language(page, code: str) -> None:
 def test_english_and_swedish_number_formats_on_the_same_chart_page(page, members):
     _drawn(page, "/kommun/0665/")
     chart = page.locator("#chart-GN-9a")
+    locale = "() => document.getElementById('chart-GN-9a')._context.locale"
+    assert page.evaluate(locale) == "sv"  # the vendored Swedish locale is registered
+    assert page.evaluate("() => typeof window.module") == "undefined"  # and its shim gone
     ticks = chart.locator(".ytick text").all_text_contents()
     assert any("\u202f" in tick for tick in ticks), ticks  # 16 500, Swedish thousands
     assert not any("," in tick for tick in ticks), ticks
@@ -110,6 +113,7 @@ def test_english_and_swedish_number_formats_on_the_same_chart_page(page, members
 
     _switch_language(page, "en")
     chart = page.locator("#chart-GN-9a")
+    assert page.evaluate(locale) == "en"
     ticks = chart.locator(".ytick text").all_text_contents()
     assert any("," in tick for tick in ticks), ticks  # 16,500
     assert not any("\u202f" in tick or "\u00a0" in tick for tick in ticks), ticks
