@@ -51,6 +51,42 @@
     window.addEventListener("resize", fit);
   }
 
+  // "Spara diagrammet som bild": what Plotly's toolbar offered, as a button outside the chart.
+  function wireImage(element) {
+    var button = document.querySelector('[data-image-for="' + element.id + '"]');
+    if (!button) {
+      return;
+    }
+    // Plotly's own downloadImage loads a blob: image, which the Content-Security-Policy blocks;
+    // the SVG as a data: URL (allowed) is drawn onto a canvas here instead.
+    button.addEventListener("click", function () {
+      var width = element.offsetWidth;
+      var height = element.offsetHeight;
+      window.Plotly.toImage(element, { format: "svg", width: width, height: height }).then(
+        function (svg) {
+          var image = new Image();
+          image.onload = function () {
+            var canvas = document.createElement("canvas");
+            canvas.width = width * 2;
+            canvas.height = height * 2;
+            var context = canvas.getContext("2d");
+            context.fillStyle = "#ffffff";
+            context.fillRect(0, 0, canvas.width, canvas.height);
+            context.drawImage(image, 0, 0, canvas.width, canvas.height);
+            var link = document.createElement("a");
+            link.href = canvas.toDataURL("image/png");
+            link.download = (button.dataset.filename || "diagram") + ".png";
+            document.body.appendChild(link);
+            link.click();
+            link.remove();
+          };
+          image.src = svg;
+        }
+      );
+    });
+    button.parentElement.hidden = false;
+  }
+
   function draw() {
     if (typeof window.Plotly === "undefined") {
       return;
@@ -82,6 +118,7 @@
       window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
         element.setAttribute("data-drawn", "true");
         wireToggles(element);
+        wireImage(element);
         fitFixedSize(element, spec.layout || {});
         var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
         if (waiting === 0) {

@@ -123,3 +123,18 @@ def test_english_and_swedish_number_formats_on_the_same_chart_page(page, members
     expect(facts).to_contain_text("16,750 kWh/full-time employee")
     page.screenshot(path="test-results/numbers-en.png")
     assert page.console_errors == []
+
+
+def test_a_chart_is_saved_as_an_image_with_a_button_outside_it(page, members):
+    _drawn(page, "/kommun/0665/")
+    button = page.locator('[data-image-for="chart-GN-6a"]')
+    expect(button).to_be_visible()
+    expect(button).to_have_accessible_name("Spara diagrammet som bild (PNG)")
+    assert page.locator("#chart-GN-6a button").count() == 0
+    with page.expect_download() as download:
+        button.click()
+    saved = download.value
+    assert saved.suggested_filename == "0665-gn-6a.png"
+    with open(saved.path(), "rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert page.console_errors == []
