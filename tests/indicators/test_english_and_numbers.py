@@ -185,3 +185,10 @@ def test_the_reports_count_of_figures_with_values_agrees(client, vaggeryd, langu
     IndicatorValue.objects.filter(indicator=indicator("GN.9a"), year=2023).delete()
     single = _page(client, reverse("member_report", args=["0665", 2023]), language)
     assert one in " ".join(single.split())
+
+
+def test_the_indicator_page_shows_the_english_unit_and_source(client, vaggeryd):
+    english = _visible(_page(client, reverse("indicator_detail", args=["GN.9a"]), "en"))
+    assert "kWh/full-time employee" in english and "kWh/årsarbetare" not in english
+    assert "The member" in english and "Medlemmen" not in english
+    assert "8,278 kWh/full-time employee" in english
