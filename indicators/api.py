@@ -225,11 +225,13 @@ class IndicatorOut(Schema):
     name_en: str
     description: str
     unit: str
+    unit_en: str = Field(..., description="Enheten på engelska, om katalogen har den.")
     direction: Literal["lower", "higher"] = Field(..., description="Vilket håll som är bättre.")
     decimals: int
     min_value: float | None
     max_value: float | None
     source: str
+    source_en: str = Field(..., description="Datakällan på engelska, om katalogen har den.")
     reported_by: Literal["member", "national"]
     parent: str | None = Field(..., description="Huvudindikatorns kod, om den har en.")
     continues: IndicatorRef | None = Field(

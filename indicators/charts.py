@@ -4,6 +4,9 @@ The browser draws them with the vendored basic bundle; no plotly.graph_objects i
 path (building figure objects costs far more than these dicts and adds nothing here).
 """
 
+import html
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; every line
@@ -20,6 +23,32 @@ COMPARE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 COMPARE_DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]
 
 
+# A target more than this many years after the newest value is drawn at the chart's right edge
+# (with its year written beside it) instead of stretching the axis: 2045 would otherwise leave
+# half of every chart empty.
+FAR_TARGET_YEARS = 3
+
+
+def plotly_text(text: object) -> str:
+    """Any text a user or the catalogue supplied, made inert for Plotly's label markup.
+
+    Plotly reads names, axis titles, annotations and hover labels as HTML-like markup (<a href>,
+    <b>, <br>, entities) and fills "%{...}" placeholders in hover templates. Writing <, >, &,
+    quotes and braces as entities shows the text exactly as typed: Plotly turns the entities
+    back into characters only after it has parsed tags and placeholders. Quotes and braces get
+    numeric entities, the only ones Plotly knows besides &amp;, &lt; and &gt;.
+    """
+    escaped = html.escape(str(text), quote=False)
+    for char in "\"'{}":
+        escaped = escaped.replace(char, f"&#{ord(char)};")
+    return escaped
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands separators in the page's language (2,47 / 8 278)."""
+    return ".," if (get_language() or "sv").startswith("en") else ",\u202f"
+
+
 def _years(*series: list[dict]) -> list[int]:
     years = {point["year"] for points in series for point in points}
     return list(range(min(years), max(years) + 1)) if years else []
@@ -31,8 +60,16 @@ def _on_years(years: list[int], points: list[dict], key: str = "value") -> list:
     return [by_year.get(year) for year in years]
 
 
-def _hover(unit: str) -> str:
-    return "%{x}: %{y} " + unit + "<extra>%{fullData.name}</extra>"
+def _hover(unit: str, decimals: int, year: str = "%{x}") -> str:
+    """The hover label: year, the value with the figure's decimals in the page's style, unit."""
+    return (
+        year
+        + ": %{y:,."
+        + str(decimals)
+        + "f} "
+        + plotly_text(unit)
+        + ("<extra>%{fullData.name}</extra>")
+    )
 
 
 def _band_shapes(bands: list[dict], low: float, high: float) -> tuple[list, list]:
@@ -57,14 +94,15 @@ def _band_shapes(bands: list[dict], low: float, high: float) -> tuple[list, list
                 "layer": "below",
             }
         )
+        # At the left edge: the newest point, the one readers look for, is at the right.
         notes.append(
             {
                 "xref": "paper",
                 "yref": "y",
-                "x": 1,
-                "xanchor": "right",
+                "x": 0,
+                "xanchor": "left",
                 "y": (y0 + y1) / 2,
-                "text": band["label"],
+                "text": plotly_text(band["label"]),
                 "showarrow": False,
                 "font": {"size": 10, "color": "#4d5750"},
             }
@@ -83,7 +121,7 @@ def _value_range(values: list[float | None]) -> tuple[float, float]:
 
 def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
     return {
-        "separators": ", ",
+        "separators": separators(),
         "margin": {"l": 56, "r": 16, "t": 16, "b": 40},
         "height": 320,
         "xaxis": {
@@ -91,15 +129,23 @@ def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
             "range": [years[0] - 0.5, years[-1] + 0.5] if years else None,
             "fixedrange": True,
         },
-        "yaxis": {"title": {"text": unit}, "range": [low, high], "fixedrange": True},
-        "legend": {"orientation": "h", "y": -0.18},
+        "yaxis": {
+            "title": {"text": plotly_text(unit)},
+            "range": [low, high],
+            "fixedrange": True,
+            "separatethousands": True,
+            "exponentformat": "none",  # 17 500, not 17,5k: the same number as in the text
+        },
+        # The legend is a key only: optional series are switched with buttons outside the plot
+        # (keyboard and screen readers cannot reach legend items).
+        "legend": {"orientation": "h", "y": -0.18, "itemclick": False, "itemdoubleclick": False},
         "hovermode": "closest",
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
 
 
-def _sekom_trace(years: list[int], averages: list[dict], unit: str) -> dict:
+def _sekom_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
     return {
         "type": "scatter",
         "mode": "lines",
@@ -108,43 +154,81 @@ def _sekom_trace(years: list[int], averages: list[dict], unit: str) -> dict:
         "y": _on_years(years, averages, "sekom"),
         "connectgaps": False,
         "line": {"color": SEKOM, "dash": "dot", "width": 2},
-        "hovertemplate": _hover(unit),
+        "hovertemplate": _hover(unit, decimals),
     }
 
 
+def _far_positions(last_year: int | None, target_years: list[int]) -> dict[int, float]:
+    """{far target year: x position at the right edge, one column per distinct year}."""
+    if last_year is None:
+        return {}
+    far = sorted({y for y in target_years if y > last_year + FAR_TARGET_YEARS})
+    return {year: last_year + 1 + position for position, year in enumerate(far)}
+
+
+def _year_ticks(years: list[int]) -> list[int]:
+    """Explicit year ticks (the edge beyond them holds far targets, which carry their own year)."""
+    step = 1 if len(years) <= 6 else 2 if len(years) <= 12 else 5
+    return [year for year in years if year % step == 0] or years[-1:]
+
+
 def member_figure(block: dict, *, member_name: str) -> dict:
-    """The member's series against its own past, with averages, targets and status bands."""
+    """The member's series against its own past, with averages, targets and status bands.
+
+    Optional series (older definition, county average, targets) are listed in "toggles": the
+    page draws a real button for each outside the plot (static/js/charts.js).
+    """
     unit = block["unit"]
+    decimals = block["decimals"]
     targets = block["targets"]
-    years = _years(block["series"], block["older_series"], block["averages"], targets)
-    data = []
+    data_years = _years(block["series"], block["older_series"], block["averages"])
+    last_year = data_years[-1] if data_years else None
+    far = _far_positions(last_year, [t["year"] for t in targets])
+    years = _years(
+        block["series"],
+        block["older_series"],
+        block["averages"],
+        [t for t in targets if t["year"] not in far],
+    )
+    data, toggles = [], []
+
+    def optional(trace: dict, key: str, label: str, *, shown: bool = True) -> None:
+        toggles.append({"key": key, "label": label, "pressed": shown, "traces": [len(data)]})
+        if not shown:
+            trace["visible"] = "legendonly"
+        data.append(trace)
+
     if block["older_series"]:
         older = block["continues"]
-        data.append(
+        optional(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _("%(code)s enligt tidigare definition (%(revision)s)")
-                % {"code": older["code"], "revision": older["revision"]},
+                "name": plotly_text(
+                    _("%(code)s enligt tidigare definition (%(revision)s)")
+                    % {"code": older["code"], "revision": older["revision"]}
+                ),
                 "x": years,
                 "y": _on_years(years, block["older_series"]),
                 "connectgaps": False,
                 "line": {"color": OLDER, "dash": "dash", "width": 2},
                 "marker": {"symbol": "square", "size": 6},
-                "hovertemplate": _hover(unit),
-            }
+                "hovertemplate": _hover(unit, decimals),
+            },
+            "older",
+            _("Tidigare definition"),
         )
     data.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": member_name,
+            "name": plotly_text(member_name),
             "x": years,
             "y": _on_years(years, block["series"]),
             "connectgaps": False,
             "line": {"color": MEMBER, "width": 3},
             "marker": {"size": 7},
-            "hovertemplate": _hover(unit),
+            "hovertemplate": _hover(unit, decimals),
         }
     )
     preliminary = [p for p in block["series"] if p["preliminary"]]
@@ -162,13 +246,13 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                     "color": MEMBER,
                     "line": {"width": 2},
                 },
-                "hovertemplate": _hover(unit),
+                "hovertemplate": _hover(unit, decimals),
             }
         )
     # A member's own figure has no SEKOM or county average: it is the member's alone.
     if not block.get("own"):
-        data.append(_sekom_trace(years, block["averages"], unit))
-        data.append(
+        data.append(_sekom_trace(years, block["averages"], unit, decimals))
+        optional(
             {
                 "type": "scatter",
                 "mode": "lines",
@@ -176,10 +260,12 @@ def member_figure(block: dict, *, member_name: str) -> dict:
                 "x": years,
                 "y": _on_years(years, block["averages"], "county"),
                 "connectgaps": False,
-                "visible": "legendonly",  # the reader switches it on in the legend
                 "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
-                "hovertemplate": _hover(unit),
-            }
+                "hovertemplate": _hover(unit, decimals),
+            },
+            "county",
+            _("Medel i länet"),
+            shown=False,
         )
     for national, name, colour, symbol in (
         (False, _("Eget mål"), OWN_TARGET, "star"),
@@ -187,23 +273,47 @@ def member_figure(block: dict, *, member_name: str) -> dict:
     ):
         chosen = [t for t in targets if t["national"] is national]
         if chosen:
-            data.append(
+            optional(
                 {
                     "type": "scatter",
-                    "mode": "markers",
+                    "mode": "markers+text" if any(t["year"] in far for t in chosen) else "markers",
                     "name": name,
-                    "x": [t["year"] for t in chosen],
+                    "x": [far.get(t["year"], t["year"]) for t in chosen],
                     "y": [t["value"] for t in chosen],
+                    # A far target sits at the edge: its year is written beside the marker.
+                    "text": [str(t["year"]) if t["year"] in far else "" for t in chosen],
+                    "textposition": "top left",  # inside the chart, also at its edge
+                    "textfont": {"size": 11, "color": colour},
+                    "customdata": [t["year"] for t in chosen],
                     "marker": {"symbol": symbol, "size": 13, "color": colour},
-                    "hovertemplate": _hover(unit),
-                }
+                    "hovertemplate": _hover(unit, decimals, year="%{customdata}"),
+                },
+                "national-target" if national else "own-target",
+                name,
             )
     plotted = [v for trace in data for v in trace["y"]]
     low, high = _value_range(plotted)
     layout = _layout(unit, years, low, high)
     shapes, notes = _band_shapes(block["bands"], low, high)
+    if far and years:
+        edge = max(far.values())
+        layout["xaxis"]["range"] = [years[0] - 0.5, edge + 0.5]
+        layout["xaxis"]["tickvals"] = _year_ticks(years)
+        # A dashed line marks where the axis jumps to the far target years.
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": years[-1] + 0.5,
+                "x1": years[-1] + 0.5,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#6b756e", "width": 1, "dash": "dot"},
+            }
+        )
     layout["shapes"], layout["annotations"] = shapes, notes
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": layout, "toggles": toggles}
 
 
 # The printed report's charts: the width of an A4 page's text (180 mm at 96 dpi), so the chart
@@ -215,6 +325,7 @@ REPORT_HEIGHT = 300
 def report_figure(block: dict, *, member_name: str) -> dict:
     """member_figure for paper: fixed size, no toolbar or hover, no switched-off traces."""
     figure = member_figure(block, member_name=member_name)
+    figure.pop("toggles")
     figure["data"] = [trace for trace in figure["data"] if trace.get("visible") != "legendonly"]
     figure["layout"] |= {
         "width": REPORT_WIDTH,
@@ -240,7 +351,7 @@ def averages_figure(indicator: dict, averages: list[dict]) -> dict:
         "overlaying": "y",
         "side": "right",
         "rangemode": "tozero",
-        "tickformat": "d",
+        "tickformat": ",d",
         "showgrid": False,
         "fixedrange": True,
     }
@@ -257,7 +368,7 @@ def averages_figure(indicator: dict, averages: list[dict]) -> dict:
                 "yaxis": "y2",
                 "marker": {"color": "#c9d3cc"},
                 "opacity": 0.45,
-                "hovertemplate": "%{x}: %{y}<extra>%{fullData.name}</extra>",
+                "hovertemplate": "%{x}: %{y:,d}<extra>%{fullData.name}</extra>",
             },
             {
                 "type": "scatter",
@@ -267,7 +378,7 @@ def averages_figure(indicator: dict, averages: list[dict]) -> dict:
                 "y": values,
                 "connectgaps": False,
                 "line": {"color": SEKOM, "width": 3},
-                "hovertemplate": _hover(unit),
+                "hovertemplate": _hover(unit, indicator["decimals"]),
             },
         ],
         "layout": layout,
@@ -275,18 +386,24 @@ def averages_figure(indicator: dict, averages: list[dict]) -> dict:
 
 
 def compare_figure(comparison: dict) -> dict:
-    """Up to five members' series on one indicator, with the SEKOM average."""
+    """Up to five members' series on one indicator, with the SEKOM average.
+
+    Members without values for the figure get no trace (an empty legend entry says nothing);
+    the page names them instead.
+    """
     indicator = comparison["indicator"]
     unit = indicator["unit"]
     members = comparison["members"]
     years = _years(comparison["averages"], *[m["series"] for m in members])
     data = []
     for position, member in enumerate(members):
+        if not member["series"]:
+            continue
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": member["name"],
+                "name": plotly_text(member["name"]),
                 "x": years,
                 "y": _on_years(years, member["series"]),
                 "connectgaps": False,
@@ -295,10 +412,10 @@ def compare_figure(comparison: dict) -> dict:
                     "dash": COMPARE_DASHES[position % 5],
                     "width": 3,
                 },
-                "hovertemplate": _hover(unit),
+                "hovertemplate": _hover(unit, indicator["decimals"]),
             }
         )
-    data.append(_sekom_trace(years, comparison["averages"], unit))
+    data.append(_sekom_trace(years, comparison["averages"], unit, indicator["decimals"]))
     low, high = _value_range([v for trace in data for v in trace["y"]])
     layout = _layout(unit, years, low, high)
     layout["height"] = 420
@@ -349,7 +466,7 @@ def member_table(block: dict, *, member_name: str) -> dict:
 
 def compare_table(comparison: dict) -> dict:
     decimals = comparison["indicator"]["decimals"]
-    members = comparison["members"]
+    members = [m for m in comparison["members"] if m["series"]]
     years = _years(comparison["averages"], *[m["series"] for m in members])
     by_member = [{p["year"]: p["display"] for p in m["series"]} for m in members]
     averages = {a["year"]: a["sekom"] for a in comparison["averages"]}

@@ -43,7 +43,7 @@ CONTENT_TYPES = {
 def _plain(value) -> str:
     """2.4700 -> "2,47": the stored value without padding, with a decimal comma."""
     text = format(value.normalize(), "f")
-    return format_decimal(value, len(text.partition(".")[2]))
+    return format_decimal(value, len(text.partition(".")[2]), language="sv")
 
 
 def values_csv(rows: list[dict]) -> bytes:

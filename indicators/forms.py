@@ -8,8 +8,8 @@ puts each message beside its field. Saving is `services.values_save_year`.
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
@@ -25,12 +25,14 @@ INPUT_DECIMALS = 4
 
 
 def input_text(value: Decimal | None, decimals: int | None = None) -> str:
-    """A stored number as a Swedish reporter would type it: decimal comma, no grouping."""
+    """A stored number as the reporter would type it: no grouping, and a decimal comma on
+    Swedish pages, a decimal point on English ones (the form reads both)."""
     if value is None:
         return ""
     if decimals is None:
         decimals = decimal_places(value)
-    return f"{value:.{decimals}f}".replace(".", ",")
+    text = f"{value:.{decimals}f}"
+    return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
 
 
 class ValueRowForm(forms.Form):

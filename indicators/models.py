@@ -129,6 +129,7 @@ class Indicator(models.Model):
     name_en = models.CharField(_("namn på engelska"), max_length=200, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
     unit = models.CharField(_("enhet"), max_length=50)
+    unit_en = models.CharField(_("enhet på engelska"), max_length=50, blank=True)
     direction = models.CharField(_("önskad riktning"), max_length=6, choices=Direction.choices)
     decimals = models.PositiveSmallIntegerField(_("antal decimaler"), default=1)
     min_value = models.DecimalField(
@@ -138,6 +139,7 @@ class Indicator(models.Model):
         _("högsta giltiga värde"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     source = models.CharField(_("datakälla"), max_length=300, blank=True)
+    source_en = models.CharField(_("datakälla på engelska"), max_length=300, blank=True)
     reported_by = models.CharField(
         _("rapporteras av"), max_length=10, choices=ReportedBy.choices, default=ReportedBy.MEMBER
     )
@@ -244,8 +246,8 @@ class Indicator(models.Model):
 
     @property
     def label(self) -> str:
-        """Code and name, as every page and message names a figure."""
-        return f"{self.code} {self.name}".strip()
+        """Code and name (in the visitor's language), as every page and message names a figure."""
+        return f"{self.code} {self.display_name}".strip()
 
     @property
     def is_own(self) -> bool:
@@ -261,6 +263,20 @@ class Indicator(models.Model):
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
+
+    @property
+    def display_unit(self) -> str:
+        """The unit in the visitor's language: English when chosen and the catalogue has it."""
+        if get_language() == "en" and self.unit_en:
+            return self.unit_en
+        return self.unit
+
+    @property
+    def display_source(self) -> str:
+        """The data source in the visitor's language, as display_unit."""
+        if get_language() == "en" and self.source_en:
+            return self.source_en
+        return self.source
 
     @property
     def lower_is_better(self) -> bool:

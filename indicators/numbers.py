@@ -8,6 +8,7 @@ form, the import resources, the bulk importer and the API filters all parse thro
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Ordinary, non-breaking, narrow non-breaking and thin spaces, and the apostrophe some
@@ -59,9 +60,16 @@ def decimal_places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def format_decimal(value: Decimal | None, decimals: int) -> str:
-    """Swedish display: decimal comma and a narrow space between thousands."""
+def format_decimal(value: Decimal | None, decimals: int, *, language: str | None = None) -> str:
+    """A number for reading, in the page's language (or `language`).
+
+    Swedish: decimal comma and a narrow space between thousands (8 278; 2,47). English:
+    decimal point and comma between thousands (8,278; 2.47). Files meant for a Swedish Excel
+    ask for "sv" whatever the page's language.
+    """
     if value is None:
         return ""
     quantised = f"{value:,.{decimals}f}"
+    if (language or get_language() or "sv").startswith("en"):
+        return quantised
     return quantised.replace(",", "\u202f").replace(".", ",")

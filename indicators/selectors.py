@@ -114,12 +114,12 @@ def indicator_summary(indicator: Indicator) -> dict:
         "code": indicator.code,
         "name": indicator.display_name,
         "name_en": indicator.name_en,
-        "unit": indicator.unit,
+        "unit": indicator.display_unit,
         "decimals": indicator.decimals,
         "direction": indicator.direction,
         "direction_label": indicator.get_direction_display(),
         "lower_is_better": indicator.lower_is_better,
-        "source": indicator.source,
+        "source": indicator.display_source,
         "description": indicator.description,
         "reported_by": indicator.get_reported_by_display(),
         "revision": indicator.revision.code if indicator.revision_id else None,
@@ -604,6 +604,30 @@ def compare_series(
         ],
         "averages": [{"year": year, **per_year[year]} for year in sorted(per_year)],
     }
+
+
+def organisation_heading(*, code: str) -> dict:
+    """A member's code and name, for a printed page's running header (1 query); 404 if none."""
+    heading = Municipality.objects.filter(code=code).values("code", "name").first()
+    if heading is None:
+        raise Http404
+    return heading
+
+
+def report_years(*, organisation_id: int) -> list[int]:
+    """The years the member has any value for, oldest first (1 query): the years with a report."""
+    return list(
+        IndicatorValue.objects.filter(organisation_id=organisation_id)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def compare_values_open_data(*, indicator: Indicator, codes: list[str]) -> list[dict]:
+    """The compare page's download: the open-data rows of the compared members (2 queries)."""
+    _count, rows = values_open_data(indicator_id=indicator.pk, organisation_codes=codes[:5])
+    return rows
 
 
 def member_choices() -> list[dict]:
@@ -1115,11 +1139,13 @@ def indicator_catalogue(*, revision: str | None = None) -> list[dict]:
             "name_en": i.name_en,
             "description": i.description,
             "unit": i.unit,
+            "unit_en": i.unit_en,
             "direction": i.direction,
             "decimals": i.decimals,
             "min_value": i.min_value,
             "max_value": i.max_value,
             "source": i.source,
+            "source_en": i.source_en,
             "reported_by": i.reported_by,
             "parent": i.parent.code if i.parent else None,
             "continues": (
@@ -1153,6 +1179,7 @@ def values_open_data(
     indicator_id: int | None = None,
     revision_code: str | None = None,
     organisation_id: int | None = None,
+    organisation_codes: list[str] | None = None,
     county_code: str | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
@@ -1171,6 +1198,8 @@ def values_open_data(
         values = values.filter(indicator__revision__code=revision_code)
     if organisation_id is not None:
         values = values.filter(organisation_id=organisation_id)
+    if organisation_codes is not None:
+        values = values.filter(organisation__code__in=organisation_codes)
     if county_code:
         values = values.filter(organisation__county__code=county_code)
     if year_from is not None:
@@ -1390,9 +1419,15 @@ def member_report(*, code: str, year: int, data_version: int | None = None) -> d
                 | status
             )
     on_track = sum(1 for t in targets if t["kind"] in ("on_track", "reached"))
+    years = report_years(organisation_id=trends["organisation"]["id"])
     return {
         **trends,
         "year": year,
+        # A report exists only for a year the member has values for; the page links to these.
+        "report_years": years,
+        "has_values": year in years,
+        "previous_year": max((y for y in years if y < year), default=None),
+        "next_year": min((y for y in years if y > year), default=None),
         "blocks": blocks,
         "missing": missing,
         "summary": {

@@ -14,6 +14,7 @@ urlpatterns = [
         name="indicator_revision_data",
     ),
     path("kommun/<str:code>/", views.member_detail, name="member_detail"),
+    path("kommun/<str:code>/utskrift.css", views.print_margins, name="print_margins"),
     path("kommun/<str:code>/rapport/<int:year>/", views.member_report, name="member_report"),
     path("nyckeltal/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path(
@@ -22,6 +23,7 @@ urlpatterns = [
         name="indicator_revision_detail",
     ),
     path("jamfor/", views.compare, name="compare"),
+    path("jamfor/data.<str:fmt>", views.compare_data, name="compare_data"),
     # Reporting (see indicators/views_reporting.py for the URL design).
     path("rapportera/", views_reporting.landing, name="reporting_landing"),
     path("rapportera/<int:year>/", views_reporting.report_year, name="reporting_year"),

@@ -1,11 +1,13 @@
 import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from indicators import charts, selectors
+from indicators import charts, downloads, selectors
 from indicators.validation import year_error
 from members.cache import public_page
 from members.selectors import member_search, members_by_county, site_state, viewer_sees_contacts
@@ -73,9 +75,56 @@ def member_report(request, code: str, year: int):
         block["chart_id"] = "chart-" + block["anchor"]
         block["data_id"] = block["chart_id"] + "-data"
     report["produced_on"] = datetime.date.today()
-    report["previous_year"] = year - 1 if not year_error(year - 1) else None
-    report["next_year"] = year + 1 if not year_error(year + 1) else None
+    if not report["has_values"]:
+        # Not "0 av 14 nyckeltal": a clear page naming the years that do have a report.
+        return render(request, "indicators/report_empty.html", report, status=404)
     return render(request, "indicators/report.html", report)
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: every character that could end or bend it escaped."""
+    safe = " ,.·–-()"
+    escaped = "".join(ch if ch.isalnum() or ch in safe else f"\\{ord(ch):06x}" for ch in text)
+    return f'"{escaped}"'
+
+
+@require_GET
+def print_margins(request, code: str):
+    """Running header and footer of a printed member page or council report (CSS @page boxes).
+
+    Chromium prints @page margin boxes on every page, with the page number; their text has to
+    be in CSS, so this small stylesheet carries the association, the member, the print date,
+    "Demodata" and "sida 3 av 15" in the page's language. Never cached: the date is today's.
+    """
+    organisation = selectors.organisation_heading(code=code)
+    year = request.GET.get("ar", "")
+    title = organisation["name"]
+    today = formats.date_format(datetime.date.today(), "j F Y")
+    printed = _("Utskrivet %(date)s") % {"date": today}
+    if year.isdigit() and not year_error(int(year)):
+        title = _("%(name)s, årsrapport %(year)s") % {"name": title, "year": year}
+        printed = _("Uppgifter till och med %(year)s, utskrivet %(date)s") % {
+            "year": year,
+            "date": today,
+        }
+    if site_state(request).demo is not None:
+        printed += " · " + _("Demodata")
+    # "sida 3 av 15": the words around the two counters, in the page's language.
+    page_words = _("sida %(page)s av %(pages)s").split("%(page)s")
+    before = page_words[0]
+    between, _sep, after = page_words[1].partition("%(pages)s")
+    css = (
+        "@page {\n"
+        f"  @top-left {{ content: {_css_string(_('Sveriges Ekokommuner · Gröna nyckeltal'))}; }}\n"
+        f"  @top-right {{ content: {_css_string(title)}; }}\n"
+        f"  @bottom-left {{ content: {_css_string(printed)}; }}\n"
+        f"  @bottom-right {{ content: {_css_string(before)} counter(page) "
+        f"{_css_string(between)} counter(pages) {_css_string(after)}; }}\n"
+        "}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
@@ -98,15 +147,21 @@ def indicator_detail(request, code: str, revision: str | None = None):
     return render(request, "indicators/indicator_detail.html", overview)
 
 
-@require_GET
-@public_page
-def compare(request):
+def _compare_choice(request) -> tuple[list, str, object, list[str]]:
+    """The compare page's query: (indicators, chosen code, chosen indicator, member codes)."""
     indicators = selectors.current_indicators()
     chosen_indicator = request.GET.get("nyckeltal") or (indicators[0].code if indicators else "")
     indicator = next((i for i in indicators if i.code == chosen_indicator), None)
     if indicator is None and indicators:
         raise Http404(_("Nyckeltalet finns inte."))
     codes = [code for code in request.GET.getlist("medlem") if code][:MAX_COMPARED]
+    return indicators, chosen_indicator, indicator, codes
+
+
+@require_GET
+@public_page
+def compare(request):
+    indicators, chosen_indicator, indicator, codes = _compare_choice(request)
     context = {
         "indicators": indicators,
         "chosen_indicator": chosen_indicator,
@@ -119,6 +174,8 @@ def compare(request):
             indicator=indicator, codes=codes, data_version=_version(request)
         )
         context["comparison"] = comparison
+        context["without_values"] = [m["name"] for m in comparison["members"] if not m["series"]]
+        context["download_query"] = request.GET.urlencode()
         context["figure"] = charts.compare_figure(comparison)
         context["table"] = charts.compare_table(comparison)
         context["title"] = _("%(code)s för %(names)s") % {
@@ -126,3 +183,19 @@ def compare(request):
             "names": ", ".join(m["name"] for m in comparison["members"]),
         }
     return render(request, "indicators/compare.html", context)
+
+
+@require_GET
+def compare_data(request, fmt: str):
+    """The compared members' values of the chosen figure: /jamfor/data.csv|.xlsx?<same query>."""
+    _indicators, _chosen, indicator, codes = _compare_choice(request)
+    if indicator is None or not codes:
+        raise Http404(_("Välj ett nyckeltal och minst en medlem att jämföra."))
+    rows = selectors.compare_values_open_data(indicator=indicator, codes=codes)
+    return downloads._file_response(
+        rows,
+        fmt=fmt,
+        name=f"grona-nyckeltal-jamforelse-{slugify(indicator.code)}",
+        title=f"{indicator.code} {indicator.name} ({indicator.unit}): "
+        + ", ".join(sorted({row["organisation_name"] for row in rows})),
+    )

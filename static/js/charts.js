@@ -1,27 +1,125 @@
-// Draws every chart on the page from its json_script spec with the vendored Plotly bundle.
+// Draws every chart on the page from its json_script spec with the vendored Plotly bundle,
+// and wires the buttons that switch optional series (county average, targets, older
+// definition) on and off: real buttons outside the plot, so keyboards and screen readers
+// reach them (Plotly's legend items are neither focusable nor announced).
 (function () {
   "use strict";
+
+  // The Swedish locale, if the page loaded it (templates/indicators/_chart_scripts.html).
+  function registerLocale() {
+    var holder = window.module;
+    if (holder && holder.exports && holder.exports.moduleType === "locale") {
+      window.Plotly.register(holder.exports);
+      try {
+        delete window.module;
+      } catch (error) {
+        window.module = undefined;
+      }
+      return holder.exports.name;
+    }
+    return "en";
+  }
+
+  function wireToggles(element) {
+    var group = document.querySelector('[data-toggles-for="' + element.id + '"]');
+    if (!group) {
+      return;
+    }
+    group.querySelectorAll("button[data-traces]").forEach(function (button) {
+      var traces = button.dataset.traces.split(",").map(Number);
+      button.addEventListener("click", function () {
+        var pressed = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", pressed ? "true" : "false");
+        window.Plotly.restyle(element, { visible: pressed ? true : "legendonly" }, traces);
+      });
+    });
+    group.hidden = false;
+  }
+
+  // A chart drawn at a fixed size (the printed report's, the width of an A4 page) is scaled
+  // down to fit a narrower screen instead of being cut off; paper always gets the full size
+  // (static/css/report.css resets the zoom for print).
+  function fitFixedSize(element, layout) {
+    if (layout.autosize !== false || !layout.width) {
+      return;
+    }
+    function fit() {
+      var available = element.parentElement.clientWidth;
+      element.style.zoom = available && available < layout.width ? String(available / layout.width) : "";
+    }
+    fit();
+    window.addEventListener("resize", fit);
+  }
+
+  // "Spara diagrammet som bild": what Plotly's toolbar offered, as a button outside the chart.
+  function wireImage(element) {
+    var button = document.querySelector('[data-image-for="' + element.id + '"]');
+    if (!button) {
+      return;
+    }
+    // Plotly's own downloadImage loads a blob: image, which the Content-Security-Policy blocks;
+    // the SVG as a data: URL (allowed) is drawn onto a canvas here instead.
+    button.addEventListener("click", function () {
+      var width = element.offsetWidth;
+      var height = element.offsetHeight;
+      window.Plotly.toImage(element, { format: "svg", width: width, height: height }).then(
+        function (svg) {
+          var image = new Image();
+          image.onload = function () {
+            var canvas = document.createElement("canvas");
+            canvas.width = width * 2;
+            canvas.height = height * 2;
+            var context = canvas.getContext("2d");
+            context.fillStyle = "#ffffff";
+            context.fillRect(0, 0, canvas.width, canvas.height);
+            context.drawImage(image, 0, 0, canvas.width, canvas.height);
+            var link = document.createElement("a");
+            link.href = canvas.toDataURL("image/png");
+            link.download = (button.dataset.filename || "diagram") + ".png";
+            document.body.appendChild(link);
+            link.click();
+            link.remove();
+          };
+          image.src = svg;
+        }
+      );
+    });
+    button.parentElement.hidden = false;
+  }
+
   function draw() {
     if (typeof window.Plotly === "undefined") {
       return;
     }
+    var locale = registerLocale();
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var source = document.getElementById(element.dataset.chart);
       if (!source) {
         return;
       }
       var spec = JSON.parse(source.textContent);
-      // A spec may carry its own config (the printed report: fixed size, no toolbar).
+      // No toolbar: the axes are fixed, the data is downloadable as CSV/XLSX, and buttons
+      // inside the chart's role="img" box would be unreachable for screen readers. No cloud
+      // links of any kind. A spec may carry its own config (the printed report).
       var config = Object.assign(
         {
+          locale: locale,
+          displayModeBar: false,
           displaylogo: false,
+          showLink: false,
+          showSendToCloud: false,
+          showEditInChartStudio: false,
+          showTips: false,
+          doubleClick: false,
           responsive: true,
-          modeBarButtonsToRemove: ["lasso2d", "select2d", "zoom2d", "pan2d", "autoScale2d"],
         },
         spec.config || {}
       );
       window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
         element.setAttribute("data-drawn", "true");
+        wireToggles(element);
+        wireImage(element);
+        fitFixedSize(element, spec.layout || {});
         var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
         if (waiting === 0) {
           document.documentElement.setAttribute("data-charts-drawn", "true");

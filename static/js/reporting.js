@@ -72,7 +72,9 @@
     }
     var decimals = parseInt(row.getAttribute("data-decimals"), 10) || 0;
     var scale = parseFloat(row.getAttribute("data-scale")) || 1;
-    value.value = (top / bottom * scale).toFixed(decimals).replace(".", ",");
+    // Written as the page's language writes numbers (the form reads both).
+    var computed = (top / bottom * scale).toFixed(decimals);
+    value.value = document.documentElement.lang === "en" ? computed : computed.replace(".", ",");
   }
 
   form.querySelectorAll("[data-row]").forEach(function (row) {
