@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekokommun.middleware.RequestLogMiddleware",
+    # A database outage answers 503 with Retry-After (or a cached public page), never 500.
+    "ekokommun.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,6 +231,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# During a database outage: how long clients are asked to wait (Retry-After, seconds).
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "30"))
 
 # Cache for the public pages' computed data: Redis when REDIS_URL is set (shared by every
 # process and machine), local memory otherwise.

@@ -7,6 +7,8 @@ from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
 from indicators.api import api
 
+handler500 = "ekokommun.views.server_error"
+
 admin.site.site_header = _("Sveriges Ekokommuner – kansliet")
 admin.site.site_title = "Ekokommun"
 admin.site.index_title = _("Register och nyckeltal")
