@@ -4,6 +4,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ekokommun.import_formats import FORMATS
+from indicators.admin_export import export_values_csv_streamed
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.services import ValueInput, value_delete, values_upsert
@@ -79,6 +80,7 @@ class IndicatorValueAdmin(ImportExportMixin, SimpleHistoryAdmin):
     raw_id_fields = ["indicator"]
     readonly_fields = ["entered_by", "entered_at"]
     show_full_result_count = False
+    actions = [export_values_csv_streamed]
 
     def get_export_queryset(self, request):
         # Exported rows name their figure by revision and code, as the import reads them back;
