@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "members",
     "indicators",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: django-otp marks verified logins; ours asks for what is owed.
+    "django_otp.middleware.OTPMiddleware",
+    "ekokommun.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +175,13 @@ AXES_CLIENT_IP_CALLABLE = "ekokommun.auth.client_ip"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Staff log in to the admin with a second factor (TOTP app, recovery codes) where this is on:
+# always in production, off in development so `make run`'s admin/ekokommun still works.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", PRODUCTION)
+OTP_TOTP_ISSUER = "Sveriges Ekokommuner"
+# A staff session ends after this long without a request (8 hours).
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(8 * 3600)))
 
 # Absolute links in e-mails (reminders to reporters).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

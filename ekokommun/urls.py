@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ekokommun import two_factor
 from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
 from indicators.api import api
@@ -22,6 +23,9 @@ urlpatterns = [
         LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
+    path("konto/tvastegs/", two_factor.verify, name="two_factor_verify"),
+    path("konto/tvastegs/aktivera/", two_factor.enrol, name="two_factor_enrol"),
+    path("konto/tvastegs/qr.svg", two_factor.qr_code, name="two_factor_qr"),
     path("api/v1/", api.urls),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
