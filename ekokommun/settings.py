@@ -183,6 +183,13 @@ OTP_TOTP_ISSUER = "Sveriges Ekokommuner"
 # A staff session ends after this long without a request (8 hours).
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(8 * 3600)))
 
+# Retention of personal data (members.gdpr, `manage.py apply_retention`, run daily): rejected
+# applications and their PDFs are deleted after this many months from the board's decision;
+# replaced contact persons' and former members' names, e-mail addresses and phone numbers are
+# anonymised this many months after the person's role ended.
+RETENTION_REJECTED_APPLICATION_MONTHS = int(os.environ.get("RETENTION_APPLICATION_MONTHS", "12"))
+RETENTION_FORMER_CONTACT_MONTHS = int(os.environ.get("RETENTION_CONTACT_MONTHS", "24"))
+
 # Absolute links in e-mails (reminders to reporters).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

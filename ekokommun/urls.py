@@ -7,6 +7,7 @@ from ekokommun import two_factor
 from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import healthz, language_switch
 from indicators.api import api
+from members import admin_gdpr
 
 handler500 = "ekokommun.views.server_error"
 
@@ -16,6 +17,11 @@ admin.site.index_title = _("Register och nyckeltal")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(
+        "admin/personuppgifter/",
+        admin.site.admin_view(admin_gdpr.personal_data),
+        name="admin_personal_data",
+    ),
     path("admin/", admin.site.urls),
     path("sprak/<str:code>/", language_switch, name="language_switch"),
     path(

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from ekokommun.import_formats import FORMATS
+from members.admin_gdpr import CONTACT_ACTIONS
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -642,7 +643,7 @@ class ContactPersonAdmin(ImportExportMixin, admin.ModelAdmin):
     ]
     list_select_related = ["membership__organisation"]
     raw_id_fields = ["membership", "user"]
-    actions = ["send_account_link"]
+    actions = ["send_account_link", *CONTACT_ACTIONS]
 
     @admin.display(description=_("organisation"), ordering="membership__organisation__name")
     def organisation(self, obj):
