@@ -133,7 +133,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, acked: list):
+def reporter(
+    email: str, code: str, indicator_id: int, stop: threading.Event, acked: list, seen: dict
+):
     browser = Browser()
     while not stop.is_set():
         status, html = browser.get("/konto/login/")
@@ -154,6 +156,7 @@ def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, ac
     page = f"/rapportera/{YEAR}/?org={code}"
     while not stop.is_set():
         status, html = browser.get(page)
+        seen[status] = seen.get(status, 0) + 1
         if status != 200:
             time.sleep(0.1)
             continue
@@ -168,6 +171,7 @@ def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, ac
         form.fields[prefix + "denominator"] = ""
         form.fields[prefix + "confirm"] = "on"  # a large move is confirmed, as a person would
         status, _ = browser.post(page, form.fields)
+        seen[status] = seen.get(status, 0) + 1
         if status == 302:
             acked.append((code, indicator_id, YEAR, value))
 
@@ -199,13 +203,17 @@ def main() -> int:
     acked: list = []
     counts: dict = {}
     outage: dict = {}
+    writer_counts: dict = {}
     try:
         deadline = time.monotonic() + 30
         while not healthy():
             if time.monotonic() > deadline:
                 raise SystemExit("the site did not come up")
             time.sleep(0.2)
-        threads = [threading.Thread(target=reporter, args=(*r, stop, acked)) for r in reporters]
+        threads = [
+            threading.Thread(target=reporter, args=(*r, stop, acked, writer_counts))
+            for r in reporters
+        ]
         threads += [threading.Thread(target=reader, args=(stop, counts, outage)) for _ in range(4)]
         for thread in threads:
             thread.start()
@@ -247,9 +255,11 @@ def main() -> int:
     print(f"site answered again {recovery:.2f} s after PostgreSQL was back (goal: within 5 s)")
     print(f"saves acknowledged: {len(acked)} ({after_restart} after the restart began)")
     print(f"reader responses by status: {dict(sorted(counts.items()))}")
-    errors = counts.get(500, 0)
-    print(f"reader responses 500: {errors} (goal: 0)")
-    print(f"reader responses 503: {counts.get(503, 0)} (the database was down, Retry-After set)")
+    print(f"reporter responses by status: {dict(sorted(writer_counts.items()))}")
+    errors = counts.get(500, 0) + writer_counts.get(500, 0)
+    print(f"responses 500: {errors} (goal: 0)")
+    unavailable = counts.get(503, 0) + writer_counts.get(503, 0)
+    print(f"responses 503: {unavailable} (while the database was down, with Retry-After)")
     print(f"stale pages served from the cache during the outage: {outage.get('stale', 0)}")
     if outage.get("503 without Retry-After"):
         print(f"503 without Retry-After: {outage['503 without Retry-After']} (goal: 0)")

@@ -38,9 +38,13 @@ RECOVERY_DEVICE_NAME = "Reservkoder"
 
 @receiver(user_logged_in, dispatch_uid="ekokommun-otp-has-device")
 def _remember_device(sender, request, user, **kwargs):
-    # Looked up once per login, so pages pay no query for it (query ceilings hold).
+    # Looked up once per login, so pages pay no query for it (query ceilings hold); likewise
+    # a staff login starts its idle clock here rather than with a session write on its first page.
     if request is not None and hasattr(request, "session"):
         request.session[HAS_DEVICE] = django_otp.user_has_device(user)
+        if user.is_staff:
+            request.session[LAST_SEEN] = int(time.time())
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
 
 
 def _exempt(path: str) -> bool:

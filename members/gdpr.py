@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import ContactPerson, Membership, MembershipApplication, OrganisationAccess
+from members.services import site_data_changed
 
 ANONYMISED_NAME = "(anonymiserad)"
 ANONYMISED_EMAIL = "anonymiserad@sekom.invalid"
@@ -459,6 +460,7 @@ def personal_data_erase(*, email: str) -> ErasureResult:
             _account_erase(user, placeholder)
     result.accounts = len(accounts)
     result.login_records = _login_records_erase(usernames)
+    site_data_changed()  # no cached page may show the old name
     return result
 
 
@@ -551,6 +553,7 @@ def retention_apply(*, plan: RetentionPlan) -> dict[str, int]:
         for user in plan.accounts:
             _account_erase(user, placeholder)
             accounts += 1
+    site_data_changed()
     return {
         "applications": applications,
         "contacts": contacts,
