@@ -67,6 +67,18 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from ekokommun.middleware import outage_response
+        from members.cache import OUTAGE_ERRORS
+
+        try:
+            # Reads the session (and the account) from the database: the first to notice an
+            # outage for a logged-in visitor.
+            redirect_to = self._owed(request)
+        except OUTAGE_ERRORS:
+            return outage_response(request)
+        return redirect_to or self.get_response(request)
+
+    def _owed(self, request):
         user = request.user
         if user.is_authenticated and user.is_staff and self._idle_too_long(request):
             logout(request)
@@ -78,7 +90,7 @@ class SecondFactorMiddleware:
                 return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
             if staff_must:
                 return redirect(f"{reverse('two_factor_enrol')}?next={request.path}")
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _idle_too_long(request) -> bool:

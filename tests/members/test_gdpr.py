@@ -312,3 +312,24 @@ def test_a_current_contact_is_replaced_before_erasure(person):
 def test_staff_accounts_are_not_erased_here(admin_user):
     with pytest.raises(Exception, match="konto för kansliet"):
         personal_data_erase(email=admin_user.email)
+
+
+def test_the_erase_action_on_contact_persons_leads_to_the_confirmation(admin_client, person):
+    response = admin_client.post(
+        reverse("admin:members_contactperson_changelist"),
+        {"action": "contact_erase", "_selected_action": [person["contact"].pk]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("admin_personal_data") + "?email=eva.ek%40kommun.example.se"
+    )
+    assert ContactPerson.objects.get(pk=person["contact"].pk).name == "Eva Ek"
+
+
+def test_staff_without_the_permissions_cannot_see_personal_data(client, person):
+    clerk = UserFactory(username="praktikant", is_staff=True)
+    client.force_login(clerk)
+    response = client.post(
+        reverse("admin_personal_data"), {"email": "eva.ek@kommun.example.se", "step": "extract"}
+    )
+    assert response.status_code == 403
