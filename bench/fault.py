@@ -11,7 +11,8 @@ readers load public pages, restarts PostgreSQL a few seconds in, and then checks
 
     .venv/bin/python bench/fault.py [--seconds 12]
 
-BENCH_PG_PORT and BENCH_PG_CLUSTER (default 5432 and "main") choose the cluster it restarts.
+BENCH_PG_PORT and BENCH_PG_CLUSTER (default 5432 and "main") choose the cluster it restarts;
+BENCH_REDIS_URL gives the workers a shared Redis cache, as in production.
 """
 
 import argparse
@@ -196,7 +197,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=12)
     args = parser.parse_args()
-    environment = production_env(DATABASE, LOG_LEVEL="ERROR", AXES_ENABLED="false")
+    # BENCH_REDIS_URL: the shared cache, as in production (otherwise each worker's own memory).
+    extra = (
+        {"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {}
+    )
+    environment = production_env(DATABASE, LOG_LEVEL="ERROR", AXES_ENABLED="false", **extra)
     reporters = prepare(environment)
     server, _workers = start_gunicorn(environment, PORT)
     stop = threading.Event()
