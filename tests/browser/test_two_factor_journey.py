@@ -22,7 +22,8 @@ def test_first_login_enrols_an_app_and_opens_the_admin(page, reference_data, adm
     expect(page.get_by_role("heading", name="Aktivera tvåstegsverifiering")).to_be_visible()
     qr = page.locator("img.otp-qr")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # drawn, not blocked
+    # Drawn, not blocked by the CSP: the image loads with a size.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     for width in (375, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"test-results/two-factor-enrol-{width}.png", full_page=True)
