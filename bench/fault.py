@@ -5,9 +5,14 @@ logs in eight reporters who keep saving their member's yearly form through the s
 readers load public pages, restarts PostgreSQL a few seconds in, and then checks:
 - the site answers /healthz again within 5 seconds after the database is back;
 - every save the site acknowledged (a redirect after the POST) is in the database afterwards:
-  the value is the current one or appears in the value's history.
+  the value is the current one or appears in the value's history;
+- readers never get an error 500 (goal: 0): while the database is down, public pages come from
+  the cache (counted as "stale") and everything else answers 503 with Retry-After.
 
     .venv/bin/python bench/fault.py [--seconds 12]
+
+BENCH_PG_PORT and BENCH_PG_CLUSTER (default 5432 and "main") choose the cluster it restarts;
+BENCH_REDIS_URL gives the workers a shared Redis cache, as in production.
 """
 
 import argparse
@@ -23,13 +28,14 @@ import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 
-from common import ROOT, fresh_database, production_env, start_gunicorn
+from common import PG_PORT, ROOT, fresh_database, production_env, start_gunicorn
 
 PORT = 8766
 DATABASE = "ekokommun_fault"
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "fault-run-password-1"
 YEAR = 2024
+CLUSTER = os.environ.get("BENCH_PG_CLUSTER", "main")
 INDICATOR = "GN.9a"  # kWh per employee: no upper limit, whole numbers
 
 
@@ -110,13 +116,17 @@ class Browser:
         return self._open(urllib.request.Request(BASE + path, data=data))
 
     def _open(self, request) -> tuple[int, str]:
+        status, body, _headers = self.open_with_headers(request)
+        return status, body
+
+    def open_with_headers(self, request) -> tuple[int, str, dict]:
         try:
             with self.opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(), dict(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, ""
+            return error.code, "", dict(error.headers or {})
         except OSError:
-            return 0, ""
+            return 0, "", {}
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -124,7 +134,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, acked: list):
+def reporter(
+    email: str, code: str, indicator_id: int, stop: threading.Event, acked: list, seen: dict
+):
     browser = Browser()
     while not stop.is_set():
         status, html = browser.get("/konto/login/")
@@ -145,6 +157,7 @@ def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, ac
     page = f"/rapportera/{YEAR}/?org={code}"
     while not stop.is_set():
         status, html = browser.get(page)
+        seen[status] = seen.get(status, 0) + 1
         if status != 200:
             time.sleep(0.1)
             continue
@@ -159,16 +172,21 @@ def reporter(email: str, code: str, indicator_id: int, stop: threading.Event, ac
         form.fields[prefix + "denominator"] = ""
         form.fields[prefix + "confirm"] = "on"  # a large move is confirmed, as a person would
         status, _ = browser.post(page, form.fields)
+        seen[status] = seen.get(status, 0) + 1
         if status == 302:
             acked.append((code, indicator_id, YEAR, value))
 
 
-def reader(stop: threading.Event, counts: dict):
+def reader(stop: threading.Event, counts: dict, outage: dict):
     browser = Browser()
     while not stop.is_set():
         for path in ("/healthz", "/kommun/0665/", "/nyckeltal/GN.6a/"):
-            status, _ = browser.get(path)
+            status, _, headers = browser.open_with_headers(urllib.request.Request(BASE + path))
             counts[status] = counts.get(status, 0) + 1
+            if headers.get("X-Page-Cache") == "stale":
+                outage["stale"] = outage.get("stale", 0) + 1
+            if status == 503 and not headers.get("Retry-After"):
+                outage["503 without Retry-After"] = outage.get("503 without Retry-After", 0) + 1
 
 
 def healthy() -> bool:
@@ -179,20 +197,29 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=12)
     args = parser.parse_args()
-    environment = production_env(DATABASE, LOG_LEVEL="ERROR", AXES_ENABLED="false")
+    # BENCH_REDIS_URL: the shared cache, as in production (otherwise each worker's own memory).
+    extra = (
+        {"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {}
+    )
+    environment = production_env(DATABASE, LOG_LEVEL="ERROR", AXES_ENABLED="false", **extra)
     reporters = prepare(environment)
     server, _workers = start_gunicorn(environment, PORT)
     stop = threading.Event()
     acked: list = []
     counts: dict = {}
+    outage: dict = {}
+    writer_counts: dict = {}
     try:
         deadline = time.monotonic() + 30
         while not healthy():
             if time.monotonic() > deadline:
                 raise SystemExit("the site did not come up")
             time.sleep(0.2)
-        threads = [threading.Thread(target=reporter, args=(*r, stop, acked)) for r in reporters]
-        threads += [threading.Thread(target=reader, args=(stop, counts)) for _ in range(4)]
+        threads = [
+            threading.Thread(target=reporter, args=(*r, stop, acked, writer_counts))
+            for r in reporters
+        ]
+        threads += [threading.Thread(target=reader, args=(stop, counts, outage)) for _ in range(4)]
         for thread in threads:
             thread.start()
         time.sleep(args.seconds / 3)
@@ -200,9 +227,10 @@ def main() -> int:
         cluster = sorted(os.listdir("/etc/postgresql"))[-1]
         print(f"restarting PostgreSQL {cluster} with {before_restart} saves acknowledged so far")
         subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"], check=True
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, CLUSTER, "restart"], check=True
         )
-        while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode != 0:
+        ready = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", PG_PORT]
+        while subprocess.run(ready).returncode != 0:
             time.sleep(0.05)
         database_back = time.monotonic()
         while not healthy():
@@ -232,8 +260,17 @@ def main() -> int:
     print(f"site answered again {recovery:.2f} s after PostgreSQL was back (goal: within 5 s)")
     print(f"saves acknowledged: {len(acked)} ({after_restart} after the restart began)")
     print(f"reader responses by status: {dict(sorted(counts.items()))}")
+    print(f"reporter responses by status: {dict(sorted(writer_counts.items()))}")
+    errors = counts.get(500, 0) + writer_counts.get(500, 0)
+    print(f"responses 500: {errors} (goal: 0)")
+    unavailable = counts.get(503, 0) + writer_counts.get(503, 0)
+    print(f"responses 503: {unavailable} (while the database was down, with Retry-After)")
+    print(f"stale pages served from the cache during the outage: {outage.get('stale', 0)}")
+    if outage.get("503 without Retry-After"):
+        print(f"503 without Retry-After: {outage['503 without Retry-After']} (goal: 0)")
     print(f"{lost} acknowledged writes lost")
-    return 0 if lost == 0 and recovery <= 5 and after_restart > 0 else 1
+    ok = lost == 0 and recovery <= 5 and after_restart > 0 and errors == 0
+    return 0 if ok and not outage.get("503 without Retry-After") else 1
 
 
 if __name__ == "__main__":

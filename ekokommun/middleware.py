@@ -1,6 +1,8 @@
 import logging
 import time
 
+from django.http import HttpResponse, JsonResponse
+
 logger = logging.getLogger("ekokommun.requests")
 
 
@@ -45,3 +47,45 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def outage_response(request) -> HttpResponse:
+    """503 "tillfälligt otillgänglig" with Retry-After, built without touching the database
+    (no session, no context processors): what every request gets while the database is down,
+    unless a cached public page can stand in (members.cache.public_page)."""
+    from django.conf import settings
+    from django.template import loader
+    from django.utils.translation import gettext as _
+
+    message = _("Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "errors": []}, status=503)
+    else:
+        html = loader.get_template("503.html").render({"retry_after": settings.OUTAGE_RETRY_AFTER})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """A database that cannot be reached answers 503 with Retry-After, never 500.
+
+    Errors raised by views come through process_exception; those raised later, in other
+    middleware (a session saved after the view), reach ekokommun.views.server_error, which
+    gives the same answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from members.cache import OUTAGE_ERRORS
+
+        if isinstance(exception, OUTAGE_ERRORS):
+            logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
+            return outage_response(request)
+        return None

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "members",
     "indicators",
@@ -62,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekokommun.middleware.RequestLogMiddleware",
+    # A database outage answers 503 with Retry-After (or a cached public page), never 500.
+    "ekokommun.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: django-otp marks verified logins; ours asks for what is owed.
+    "django_otp.middleware.OTPMiddleware",
+    "ekokommun.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -168,6 +176,20 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Staff log in to the admin with a second factor (TOTP app, recovery codes) where this is on:
+# always in production, off in development so `make run`'s admin/ekokommun still works.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", PRODUCTION)
+OTP_TOTP_ISSUER = "Sveriges Ekokommuner"
+# A staff session ends after this long without a request (8 hours).
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(8 * 3600)))
+
+# Retention of personal data (members.gdpr, `manage.py apply_retention`, run daily): rejected
+# applications and their PDFs are deleted after this many months from the board's decision;
+# replaced contact persons' and former members' names, e-mail addresses and phone numbers are
+# anonymised this many months after the person's role ended.
+RETENTION_REJECTED_APPLICATION_MONTHS = int(os.environ.get("RETENTION_APPLICATION_MONTHS", "12"))
+RETENTION_FORMER_CONTACT_MONTHS = int(os.environ.get("RETENTION_CONTACT_MONTHS", "24"))
+
 # Absolute links in e-mails (reminders to reporters).
 SITE_URL_DEFAULT = "http://127.0.0.1:8000"
 SITE_URL = os.environ.get("SITE_URL", SITE_URL_DEFAULT).rstrip("/")
@@ -233,6 +255,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# During a database outage: how long clients are asked to wait (Retry-After, seconds).
+OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "30"))
 
 # Cache for the public pages' computed data: Redis when REDIS_URL is set (shared by every
 # process and machine), local memory otherwise.

@@ -1,9 +1,14 @@
+import sys
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from ekokommun.middleware import outage_response
 
 
 @never_cache
@@ -38,3 +43,13 @@ def language_switch(request, code: str):
             secure=request.is_secure(),
         )
     return response
+
+
+def server_error(request):
+    """The site's 500 page, except for a database outage met outside a view (a session saved
+    by middleware after the view): that is a 503 with Retry-After, like every other outage."""
+    from members.cache import OUTAGE_ERRORS
+
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return outage_response(request)
+    return defaults.server_error(request)

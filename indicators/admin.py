@@ -15,6 +15,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
+from indicators.admin_export import export_values_csv_streamed
 from indicators.models import (
     ImportRun,
     Indicator,
@@ -174,7 +175,7 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
     formats = FORMATS
     skip_admin_log = True
     change_list_template = "indicators/admin/value_change_list.html"
-    actions = ["delete_values"]
+    actions = ["delete_values", export_values_csv_streamed]
     list_display = [
         "organisation",
         "indicator",

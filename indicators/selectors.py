@@ -26,6 +26,7 @@ from indicators.models import (
 )
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
+from members.gdpr import account_display_name
 from members.models import (
     ContactPerson,
     County,
@@ -875,7 +876,7 @@ def value_history(*, organisation_id: int, indicator: Indicator, year: int) -> l
                 "when": record.history_date,
                 "type": record.history_type,
                 "type_display": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "user": (user.get_full_name() or user.email or user.get_username()) if user else "",
+                "user": account_display_name(user),
                 "before": format_decimal(before, indicator.decimals) if before is not None else "",
                 "value": format_decimal(record.value, indicator.decimals),
                 "status": IndicatorValue.Status(record.status).label,

@@ -17,6 +17,7 @@ from import_export.admin import ImportExportMixin
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
+from members.admin_gdpr import CONTACT_ACTIONS
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -726,7 +727,7 @@ class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin
     ]
     list_select_related = ["membership__organisation"]
     raw_id_fields = ["membership", "user"]
-    actions = ["send_account_link"]
+    actions = ["send_account_link", *CONTACT_ACTIONS]
 
     @admin.display(description=_("organisation"), ordering="membership__organisation__name")
     def organisation(self, obj):

@@ -276,6 +276,8 @@ class MembershipApplication(models.Model):
     official_title = models.CharField(_("tjänsteperson: titel"), max_length=200)
     official_email = models.EmailField(_("tjänsteperson: e-post"))
     official_phone = models.CharField(_("tjänsteperson: telefon"), max_length=40)
+    # Set when retention or an erasure removed the people's details (members.gdpr).
+    anonymised_on = models.DateField(_("anonymiserad"), null=True, blank=True, editable=False)
 
     objects = MembershipApplicationQuerySet.as_manager()
 
@@ -377,6 +379,8 @@ class ContactPerson(models.Model):
     )
     started_on = models.DateField(_("från"), null=True, blank=True)
     ended_on = models.DateField(_("till"), null=True, blank=True)
+    # Set when retention or an erasure removed name, e-mail, phone and party (members.gdpr).
+    anonymised_on = models.DateField(_("anonymiserad"), null=True, blank=True, editable=False)
 
     objects = ContactPersonQuerySet.as_manager()
 
