@@ -147,7 +147,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kansliet@sekom.se")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reporting_landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Reporters log in with their e-mail address; django-axes, first, refuses logins to an account

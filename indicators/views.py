@@ -8,7 +8,13 @@ from django.views.decorators.http import require_GET
 from indicators import charts, selectors
 from indicators.validation import year_error
 from members.cache import public_page
-from members.selectors import member_search, members_by_county, site_state, viewer_sees_contacts
+from members.selectors import (
+    member_search,
+    members_by_county,
+    non_members_named,
+    site_state,
+    viewer_sees_contacts,
+)
 
 MAX_COMPARED = 5
 
@@ -34,13 +40,19 @@ def home(request):
 
 @require_GET
 def search(request):
-    """Find a member by name; one clear match goes straight to its page (works without JS)."""
+    """Find a member by name or kommunkod; one clear match goes straight to its page (works
+    without JS). A municipality that is not a member is named as such, with the application."""
     query = request.GET.get("q", "").strip()
     results = member_search(query=query)
-    exact = [row for row in results if row["name"].lower() == query.lower()]
+    exact = [row for row in results if query.lower() in (row["name"].lower(), row["code"])]
     if len(exact) == 1 or len(results) == 1:
         return redirect("member_detail", code=(exact or results)[0]["code"])
-    return render(request, "indicators/search.html", {"query": query, "results": results})
+    context = {
+        "query": query,
+        "results": results,
+        "non_members": non_members_named(query=query) if not exact else [],
+    }
+    return render(request, "indicators/search.html", context)
 
 
 @require_GET

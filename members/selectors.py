@@ -43,22 +43,43 @@ def members_by_county() -> list[dict]:
 
 
 def member_search(*, query: str) -> list[dict]:
-    """Active members whose name contains the query, best matches (name starts with it) first."""
+    """Active members whose name contains the query or whose kommunkod is the query, best
+    matches (the code, then names that start with it) first."""
     query = query.strip()
     if not query:
         return []
     found = (
-        Municipality.objects.filter(
-            memberships__status=Membership.Status.ACTIVE, name__icontains=query
-        )
+        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        .filter(Q(name__icontains=query) | Q(code=query))
         .select_related("county")
-        .order_by("name")
+        .distinct()
     )
     rows = [
         {"code": m.code, "name": m.name, "county": m.county.name, "kind": m.kind} for m in found
     ]
-    rows.sort(key=lambda row: (not row["name"].lower().startswith(query.lower()), row["name"]))
+    wanted = query.lower()
+    rows.sort(
+        key=lambda row: (
+            row["code"] != query,
+            not row["name"].lower().startswith(wanted),
+            row["name"],
+        )
+    )
     return rows
+
+
+def non_members_named(*, query: str) -> list[dict]:
+    """Municipalities and regions that are not members and whose name or code is the query, so
+    that a search for one can say so and point to the application."""
+    query = query.strip()
+    if not query:
+        return []
+    found = (
+        Municipality.objects.filter(Q(name__iexact=query) | Q(code=query))
+        .exclude(memberships__status=Membership.Status.ACTIVE)
+        .order_by("code")
+    )
+    return [{"code": m.code, "name": m.name, "kind": m.kind} for m in found]
 
 
 def site_state(request=None) -> SiteState:
