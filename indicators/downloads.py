@@ -139,7 +139,7 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     indicator = get_object_or_404(
         Indicator.objects.select_related("revision"), revision__in=revisions, code=code
     )
-    _count, rows = values_open_data(indicator_id=indicator.pk)
+    _count, rows = values_open_data(indicator_id=indicator.pk, by_name=True)
     return _file_response(
         rows,
         fmt=fmt,

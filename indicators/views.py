@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from indicators import charts, selectors
 from indicators.validation import year_error
 from members.cache import public_page
+from members.collation import sorted_swedish
 from members.selectors import (
     member_search,
     members_by_county,
@@ -33,6 +34,8 @@ def home(request):
         {
             "groups": groups,
             "member_count": sum(len(group["members"]) for group in groups),
+            # The search's suggestions: one list in Swedish order, not county by county.
+            "suggestions": sorted_swedish(m for group in groups for m in group["members"]),
             "figures": selectors.home_overview(data_version=_version(request)),
         },
     )

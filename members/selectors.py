@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Min, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from members.collation import swedish, swedish_key
 from members.models import (
     ContactPerson,
     FeeSchedule,
@@ -23,7 +24,7 @@ def members_by_county() -> list[dict]:
     active = (
         Membership.objects.active()
         .select_related("organisation__county")
-        .order_by("organisation__county__code", "organisation__name")
+        .order_by("organisation__county__code", swedish("organisation__name"))
     )
     groups: dict[str, dict] = {}
     for membership in active:
@@ -62,7 +63,7 @@ def member_search(*, query: str) -> list[dict]:
         key=lambda row: (
             row["code"] != query,
             not row["name"].lower().startswith(wanted),
-            row["name"],
+            swedish_key(row["name"]),
         )
     )
     return rows
@@ -125,7 +126,7 @@ def organisation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         Municipality.Kind.MUNICIPALITY: [],
         Municipality.Kind.REGION: [],
     }
-    for code, name, kind in Municipality.objects.order_by("name").values_list(
+    for code, name, kind in Municipality.objects.in_swedish_order().values_list(
         "code", "name", "kind"
     ):
         groups[kind].append((code, name))
@@ -171,7 +172,7 @@ def member_list(*, include_contacts: bool) -> dict:
     active = (
         Membership.objects.active()
         .select_related("organisation__county")
-        .order_by("organisation__county__code", "organisation__name")
+        .order_by("organisation__county__code", swedish("organisation__name"))
     )
     if include_contacts:
         active = active.prefetch_related(
@@ -271,7 +272,7 @@ def fees_for_year(*, year: int) -> dict:
                 to_attr="current_officials",
             )
         )
-        .order_by("organisation__name")
+        .order_by(swedish("organisation__name"))
     )
     populations = _latest_populations(
         organisation_ids=[m.organisation_id for m in memberships], year=year
