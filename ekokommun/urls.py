@@ -1,26 +1,54 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ekokommun.auth import EmailAuthenticationForm
-from ekokommun.views import healthz, language_switch
+from ekokommun.views import accessibility_statement, healthz, language_switch
 from indicators.api import api
 
 admin.site.site_header = _("Sveriges Ekokommuner – kansliet")
 admin.site.site_title = "Ekokommun"
 admin.site.index_title = _("Register och nyckeltal")
 
+
+def _head_as_get(view):
+    """django-ninja answers only the methods an operation declares; monitoring asks with HEAD,
+    which is a GET without the body (the server drops the body)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return wrapper
+
+
+def _api_urls():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _head_as_get(pattern.callback)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sprak/<str:code>/", language_switch, name="language_switch"),
+    path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path(
         "konto/login/",
         LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls()),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),

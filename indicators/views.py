@@ -3,7 +3,7 @@ import datetime
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from indicators import charts, selectors
 from indicators.validation import year_error
@@ -24,7 +24,7 @@ def _version(request) -> int:
     return site_state(request).data_version
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request):
     groups = members_by_county()
@@ -41,7 +41,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def search(request):
     """Find a member by name or kommunkod; one clear match goes straight to its page (works
     without JS). A municipality that is not a member is named as such, with the application."""
@@ -58,7 +58,7 @@ def search(request):
     return render(request, "indicators/search.html", context)
 
 
-@require_GET
+@require_safe
 @public_page
 def member_detail(request, code: str):
     trends = selectors.member_trends(code=code, data_version=_version(request))
@@ -75,7 +75,7 @@ def member_detail(request, code: str):
     return render(request, "indicators/member_detail.html", trends)
 
 
-@require_GET
+@require_safe
 @public_page
 def member_report(request, code: str, year: int):
     """The yearly report for the council: built to be printed or saved as PDF."""
@@ -93,7 +93,7 @@ def member_report(request, code: str, year: int):
     return render(request, "indicators/report.html", report)
 
 
-@require_GET
+@require_safe
 @public_page
 def indicator_detail(request, code: str, revision: str | None = None):
     county = request.GET.get("lan") or None
@@ -113,7 +113,7 @@ def indicator_detail(request, code: str, revision: str | None = None):
     return render(request, "indicators/indicator_detail.html", overview)
 
 
-@require_GET
+@require_safe
 @public_page
 def compare(request):
     indicators = selectors.current_indicators()

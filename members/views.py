@@ -17,7 +17,7 @@ from members.services import application_submit
 RECEIPT_SESSION_KEY = "membership_application_id"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_create(request):
     if request.method == "POST":
         form = MembershipApplicationForm(request.POST, request.FILES)

@@ -25,6 +25,7 @@ PAGES = [
     "/rapportera/",
     "/rapportera/2024/?org=0665",
     "/egna-nyckeltal/",
+    "/tillganglighet/",
 ]
 
 

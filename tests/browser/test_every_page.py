@@ -31,7 +31,7 @@ PAGES = [
     ("member list", "/medlemmar/", None),
     ("application", "/ansok/", None),
     ("login", "/konto/login/", None),
-    # ("accessibility statement", "/tillganglighet/", None),
+    ("accessibility statement", "/tillganglighet/", None),
     ("reporting landing", "/rapportera/", "reporter"),
     ("year form", f"/rapportera/{YEAR}/?org=0665", "reporter"),
     ("own figures", "/egna-nyckeltal/", "reporter"),
