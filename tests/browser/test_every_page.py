@@ -5,6 +5,7 @@ One seeded site (seed_demo) serves every page; the reporter and the office's sta
 Each test prints what it swept (pages per width, violations per page) for the closing note.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,6 @@ from playwright.sync_api import expect
 
 from tests.members.factories import OrganisationAccessFactory, UserFactory
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = {"phone": (375, 800), "desktop": (1366, 900)}
 YEAR = 2024
@@ -153,6 +153,56 @@ def test_every_page_fits_a_phone_and_a_desktop_without_sideways_scrolling(
     assert len(results) == len(PAGES) * len(WIDTHS)
     assert too_wide == {}
     assert small == {}
+
+
+# Set aside until another branch lands (h3 moves the chart toggles and Plotly's toolbar out of
+# the chart): Plotly's focusable toolbar inside a chart box with role="img" (axe:
+# "nested-interactive"). Only that rule, and only on a chart box, is set aside; it is printed as
+# pending. Delete this once the chart boxes contain nothing focusable.
+PENDING_CHART_RULE = "nested-interactive"
+CHART_BOX = ".chart[role=img]"
+
+AXE_RUN = """async ([tags, chartBox]) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    return result.violations.map(v => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.map(node => ({
+            target: node.target.join(" "),
+            chart_box: document.querySelector(node.target[0])?.matches(chartBox) || false,
+        })),
+    }));
+}"""
+
+
+def _axe(page, *, name, width_name):
+    # Everything folded is opened first (the menu, each chart's table), so that it is checked.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    # From the site's own static files: the page's Content-Security-Policy stays as it is.
+    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+    found = {"violations": [], "pending": []}
+    for violation in page.evaluate(AXE_RUN, [WCAG_TAGS, CHART_BOX]):
+        for node in violation["nodes"]:
+            pending = violation["id"] == PENDING_CHART_RULE and node["chart_box"]
+            found["pending" if pending else "violations"].append(
+                {"id": violation["id"], "impact": violation["impact"], "target": node["target"]}
+            )
+    return found
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_page_has_no_wcag_21_aa_violations(browser, live_server, site, language):
+    results = _sweep(browser, live_server, site, language=language, check=_axe)
+    for (name, width_name), found in results.items():
+        pending = len(found["pending"])
+        print(
+            f"axe {language} {width_name} {name}: {len(found['violations'])} violations"
+            + (f" (+ {pending} {PENDING_CHART_RULE} on chart boxes, pending h3)" if pending else "")
+        )
+        for violation in found["violations"]:
+            print("   ", json.dumps(violation, ensure_ascii=False))
+    assert len(results) == len(PAGES) * len(WIDTHS)
+    assert {key: found["violations"] for key, found in results.items() if found["violations"]} == {}
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
