@@ -244,3 +244,46 @@ def test_the_phone_menu_is_a_button_that_works_by_keyboard_without_javascript(
     page.get_by_role("link", name=login).focus()
     page.screenshot(path=str(RESULTS / f"menu-wide-{language}-1366.png"))
     context.close()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_wide_table_scrolls_in_its_own_labelled_box_reached_by_keyboard(
+    browser, live_server, site, language
+):
+    heading = {
+        "sv": "Alla medlemmars senaste värden I bokstavsordning",
+        "en": "All members' latest values In alphabetical order",
+    }
+    context = _context(browser, live_server, width=375, height=800, language=language)
+    page = context.new_page()
+    page.goto("/nyckeltal/GN.6a/")
+    box = page.get_by_role("region", name=heading[language], exact=True)
+    expect(box).to_have_attribute("tabindex", "0")
+    table_width, box_width = box.evaluate(
+        "el => [el.querySelector('table').scrollWidth, el.clientWidth]"
+    )
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    # Reached with Tab alone, and the focus is visible.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if box.evaluate("el => el === document.activeElement"):
+            break
+    expect(box).to_be_focused()
+    assert box.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    box.evaluate("el => el.scrollIntoView({block: 'start'})")
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"table-scroll-focus-{language}-375.png"))
+    page.keyboard.press("ArrowRight")  # the arrow keys scroll the focused box
+    if table_width > box_width:  # a table wider than the phone scrolls inside the box
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    context.close()
+
+    # At 1366 px the statement's footer link is reached by keyboard, focus visible.
+    context = _context(browser, live_server, width=1366, height=900, language=language)
+    page = context.new_page()
+    page.goto("/tillganglighet/")
+    link = page.locator(".site-footer a").first
+    link.focus()
+    assert link.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    page.screenshot(path=str(RESULTS / f"statement-{language}-1366.png"), full_page=True)
+    context.close()
