@@ -287,3 +287,53 @@ def test_a_wide_table_scrolls_in_its_own_labelled_box_reached_by_keyboard(
     assert link.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
     page.screenshot(path=str(RESULTS / f"statement-{language}-1366.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_pages_showing_errors_have_no_wcag_21_aa_violations(browser, live_server, site, language):
+    """The states a visitor meets after a mistake: failed login, an empty application, a year
+    form that was not saved (focus on its summary), a search for a non-member."""
+    results = {}
+    for who, steps in (
+        (None, ["login", "application", "search"]),
+        ("reporter", ["year form"]),
+    ):
+        context = _context(
+            browser,
+            live_server,
+            width=1366,
+            height=900,
+            language=language,
+            session=site.get(who),
+        )
+        page = context.new_page()
+        for step in steps:
+            if step == "login":
+                page.goto("/konto/login/")
+                page.locator("#id_username").fill("ingen@example.se")
+                page.locator("#id_password").fill("fel-lösenord")
+                page.locator("form.stacked button[type=submit]").click()
+                expect(page.locator(".errorlist")).to_be_visible()
+            elif step == "application":
+                page.goto("/ansok/")
+                # The server's messages, not the browser's own bubbles for required fields.
+                page.locator("main form").evaluate("form => { form.noValidate = true; }")
+                page.locator("main form button[type=submit]").click()
+                expect(page.locator(".errorlist").first).to_be_visible()
+            elif step == "search":
+                page.goto("/sok/?q=Malmö")
+                expect(page.locator(".message.warning")).to_contain_text("Malmö")
+            elif step == "year form":
+                page.goto(f"/rapportera/{YEAR}/?org=0665")
+                page.locator("fieldset.report-row input[name$='-value']").first.fill("abc")
+                page.locator("form[data-reporting] button[type=submit]").click()
+                expect(page.locator("#error-summary")).to_be_focused()
+            page.screenshot(path=str(RESULTS / f"errors-{language}-{step.replace(' ', '-')}.png"))
+            results[step] = _axe(page, name=step, width_name="desktop")["violations"]
+        context.close()
+    for step, violations in results.items():
+        print(f"axe {language} error state {step}: {len(violations)} violations")
+        for violation in violations:
+            print("   ", json.dumps(violation, ensure_ascii=False))
+    assert len(results) == 4
+    assert {step: found for step, found in results.items() if found} == {}
