@@ -53,7 +53,8 @@ def search(request):
     context = {
         "query": query,
         "results": results,
-        "non_members": non_members_named(query=query) if not exact else [],
+        # Named as non-members: an exact name or code, or, when no member matched, a part.
+        "non_members": [] if exact else non_members_named(query=query, partial=not results),
     }
     return render(request, "indicators/search.html", context)
 

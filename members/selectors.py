@@ -69,16 +69,18 @@ def member_search(*, query: str) -> list[dict]:
     return rows
 
 
-def non_members_named(*, query: str) -> list[dict]:
-    """Municipalities and regions that are not members and whose name or code is the query, so
-    that a search for one can say so and point to the application."""
+def non_members_named(*, query: str, partial: bool = False, limit: int = 5) -> list[dict]:
+    """Municipalities and regions that are not members and whose name or code is the query (or,
+    with `partial`, whose name contains it), so that a search for one can say so and point to
+    the application. At most `limit`, in Swedish order."""
     query = query.strip()
     if not query:
         return []
+    named = Q(name__icontains=query) if partial else Q(name__iexact=query)
     found = (
-        Municipality.objects.filter(Q(name__iexact=query) | Q(code=query))
+        Municipality.objects.filter(named | Q(code=query))
         .exclude(memberships__status=Membership.Status.ACTIVE)
-        .order_by("code")
+        .in_swedish_order()[:limit]
     )
     return [{"code": m.code, "name": m.name, "kind": m.kind} for m in found]
 

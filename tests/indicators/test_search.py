@@ -53,6 +53,15 @@ def test_a_former_member_is_not_a_member_either(client, marks):
     assert "Stockholm är inte medlem i Sveriges Ekokommuner." in html
 
 
+def test_part_of_a_non_members_name_names_it_when_no_member_matches(client, marks):
+    html = client.get(reverse("search"), {"q": "malm"}).content.decode()
+    assert "Malmö är inte medlem i Sveriges Ekokommuner." in html
+    assert "Ingen medlem heter" not in html
+    # With members matching, only an exact name is named as a non-member.
+    html = client.get(reverse("search"), {"q": "a"}).content.decode()
+    assert "inte medlem" not in html
+
+
 def test_a_name_that_matches_nothing_says_so(client, marks):
     html = client.get(reverse("search"), {"q": "Atlantis"}).content.decode()
     assert "Ingen medlem heter något med ”Atlantis”." in html
