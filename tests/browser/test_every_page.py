@@ -35,7 +35,11 @@ PAGES = [
     ("reporting landing", "/rapportera/", "reporter"),
     ("year form", f"/rapportera/{YEAR}/?org=0665", "reporter"),
     ("own figures", "/egna-nyckeltal/", "reporter"),
+    ("own figure", "/egna-nyckeltal/{own}/", "reporter"),
+    ("new own figure", "/egna-nyckeltal/nytt/?org=0665", "reporter"),
+    ("value history", f"/rapportera/{YEAR}/historik/{{waste}}/?org=0665", "reporter"),
     ("council report", f"/kommun/0665/rapport/{YEAR}/", None),
+    ("reporting overview", f"/rapportera/oversikt/{YEAR}/", "staff"),
     ("admin index", "/admin/", "staff"),
     ("admin change list", "/admin/members/municipality/", "staff"),
 ]
@@ -44,6 +48,8 @@ PAGES = [
 @pytest.fixture
 def site(live_server, reference_data):
     """A seeded site with a reporter for Vaggeryd and a member of the office's staff."""
+    from indicators.models import Indicator
+
     call_command("seed_demo", members=12, years=(2016, YEAR), verbosity=0)
     reporter = UserFactory(username="strateg", email="strateg@vaggeryd.se")
     OrganisationAccessFactory(user=reporter, organisation__code="0665")
@@ -55,6 +61,10 @@ def site(live_server, reference_data):
         client = Client()
         client.force_login(user)
         cookies[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookies["ids"] = {
+        "own": Indicator.objects.filter(owner__code="0665").order_by("pk").first().pk,
+        "waste": Indicator.objects.get(revision__is_current=True, code="GN.6a").pk,
+    }
     return cookies
 
 
@@ -100,7 +110,7 @@ def _sweep(browser, live_server, cookies, *, language, check):
             )
             page = context.new_page()
             for name, url in wanted:
-                response = page.goto(url)
+                response = page.goto(url.format(**cookies["ids"]))
                 assert response.status == 200, (url, response.status)
                 _settle(page)
                 results[(name, width_name)] = check(page, name=name, width_name=width_name)
