@@ -153,9 +153,12 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kansliet@sekom.se")
+# The office's contact details on the accessibility statement and in the footer.
+OFFICE_EMAIL = os.environ.get("OFFICE_EMAIL", DEFAULT_FROM_EMAIL)
+OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reporting_landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Reporters log in with their e-mail address; django-axes, first, refuses logins to an account

@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
@@ -5,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ekokommun import two_factor
 from ekokommun.auth import EmailAuthenticationForm
-from ekokommun.views import healthz, language_switch
+from ekokommun.views import accessibility_statement, healthz, language_switch
 from indicators.api import api
 from members import admin_gdpr
 
@@ -14,6 +16,31 @@ handler500 = "ekokommun.views.server_error"
 admin.site.site_header = _("Sveriges Ekokommuner – kansliet")
 admin.site.site_title = "Ekokommun"
 admin.site.index_title = _("Register och nyckeltal")
+
+
+def _head_as_get(view):
+    """django-ninja answers only the methods an operation declares; monitoring asks with HEAD,
+    which is a GET without the body (the server drops the body)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "HEAD":
+            return view(request, *args, **kwargs)
+        request.method = "GET"
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.method = "HEAD"
+
+    return wrapper
+
+
+def _api_urls():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = _head_as_get(pattern.callback)
+    return patterns, app_name, namespace
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,6 +51,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("sprak/<str:code>/", language_switch, name="language_switch"),
+    path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path(
         "konto/login/",
         LoginView.as_view(authentication_form=EmailAuthenticationForm),
@@ -32,7 +60,7 @@ urlpatterns = [
     path("konto/tvastegs/", two_factor.verify, name="two_factor_verify"),
     path("konto/tvastegs/aktivera/", two_factor.enrol, name="two_factor_enrol"),
     path("konto/tvastegs/qr.svg", two_factor.qr_code, name="two_factor_qr"),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls()),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),

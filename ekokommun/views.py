@@ -1,18 +1,23 @@
+import datetime
 import sys
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ekokommun.middleware import outage_response
 
+# When the accessibility statement was last assessed and updated (DIGG asks for the date).
+ACCESSIBILITY_ASSESSED_ON = datetime.date(2026, 12, 1)
+
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 after one trivial database query; the baseline for load tests."""
     with connection.cursor() as cursor:
@@ -21,7 +26,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 def language_switch(request, code: str):
     """Choose the interface language with a plain link (a GET: it only sets a preference).
 
@@ -53,3 +58,9 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
         return outage_response(request)
     return defaults.server_error(request)
+
+
+@require_safe
+def accessibility_statement(request):
+    """The tillgänglighetsredogörelse, in the structure DIGG recommends."""
+    return render(request, "pages/accessibility.html", {"assessed_on": ACCESSIBILITY_ASSESSED_ON})

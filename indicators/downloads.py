@@ -11,7 +11,7 @@ import io
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator, IndicatorValue, Revision
 from indicators.numbers import format_decimal
@@ -115,7 +115,7 @@ def _file_response(rows: list[dict], *, fmt: str, name: str, title: str) -> Http
     return response
 
 
-@require_GET
+@require_safe
 def member_data(request, code: str, fmt: str):
     """Every value of one member, all indicators and years: /kommun/<code>/data.csv|.xlsx."""
     organisation = get_object_or_404(Municipality, code=code)
@@ -128,7 +128,7 @@ def member_data(request, code: str, fmt: str):
     )
 
 
-@require_GET
+@require_safe
 def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     """Every member's values of one indicator: /nyckeltal/[<revision>/]<code>/data.csv|.xlsx."""
     revisions = (
@@ -139,7 +139,7 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     indicator = get_object_or_404(
         Indicator.objects.select_related("revision"), revision__in=revisions, code=code
     )
-    _count, rows = values_open_data(indicator_id=indicator.pk)
+    _count, rows = values_open_data(indicator_id=indicator.pk, by_name=True)
     return _file_response(
         rows,
         fmt=fmt,

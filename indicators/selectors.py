@@ -26,6 +26,7 @@ from indicators.models import (
 )
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
+from members.collation import sorted_swedish, swedish
 from members.gdpr import account_display_name
 from members.models import (
     ContactPerson,
@@ -519,7 +520,7 @@ def indicator_overview(
     )
     for item in improved:
         item["earlier_display"] = _display(item["earlier"]["value"], summary)
-    table = sorted(latest.values(), key=lambda row: row["name"])
+    table = sorted_swedish(latest.values())
     counties = list(County.objects.order_by("code").values("code", "name"))
     if county:
         table = [row for row in table if row["county_code"] == county]
@@ -534,8 +535,8 @@ def indicator_overview(
             for t in indicator.targets.filter(organisation__isnull=True).order_by("year")
         ],
         # Listed alphabetically: these are examples to learn from, not a ranking.
-        "strong": sorted(best, key=lambda row: row["name"]),
-        "improvers": sorted(improved, key=lambda row: row["name"]),
+        "strong": sorted_swedish(best),
+        "improvers": sorted_swedish(improved),
         "table": table,
         "counties": counties,
         "county": county,
@@ -635,7 +636,7 @@ def member_choices() -> list[dict]:
     """The active members, for selection lists (1 query)."""
     return list(
         Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
-        .order_by("name")
+        .order_by(swedish("name"))
         .values("code", "name", "kind", "county__name")
     )
 
@@ -694,7 +695,7 @@ def organisations_for_user(*, user) -> list[dict]:
     if user.is_staff:
         organisations = Municipality.objects.annotate(
             is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk")))
-        ).order_by("-is_member", "name")
+        ).order_by("-is_member", swedish("name"))
         return [
             {
                 "id": o.pk,
@@ -719,7 +720,7 @@ def organisations_for_user(*, user) -> list[dict]:
             "can_write": row.level == OrganisationAccess.Level.REPORTER and row.is_member,
             "is_member": row.is_member,
         }
-        for row in sorted(rows, key=lambda r: r.organisation.name)
+        for row in sorted_swedish(rows, key=lambda r: r.organisation.name)
     ]
 
 
@@ -905,7 +906,7 @@ def completeness_overview(*, year: int) -> dict:
     members = list(
         Municipality.objects.active_members()
         .select_related("county")
-        .order_by("county__code", "name")
+        .order_by("county__code", swedish("name"))
     )
     statuses = {
         (v["organisation_id"], v["indicator_id"]): v["status"]
@@ -1186,8 +1187,12 @@ def values_open_data(
     year_to: int | None = None,
     offset: int = 0,
     limit: int | None = None,
+    by_name: bool = False,
 ) -> tuple[int, list[dict]]:
     """(how many match, one page of them as dicts): two queries whatever the page size.
+
+    `by_name` lists the organisations in Swedish alphabetical order (for downloads people
+    read), otherwise by code (the API's stable pages).
 
     Ordered by organisation, indicator and year, so pages are stable. Open data is the common
     catalogue's figures; members' own figures (no revision) are shown on their pages only.
@@ -1209,6 +1214,7 @@ def values_open_data(
         values = values.filter(year__lte=year_to)
     count = values.count()
     values = values.order_by(
+        *([swedish("organisation__name")] if by_name else []),
         "organisation__code", "indicator__revision__code", "indicator__display_order",
         "indicator__code", "year",
     )  # fmt: skip
@@ -1278,7 +1284,7 @@ def own_indicator_catalogue(*, organisation_ids: list[int] | None = None) -> dic
     everything = list(
         Indicator.objects.own()
         .select_related("owner", "adopted_from__owner")
-        .order_by("owner__name", "display_order")
+        .order_by(swedish("owner__name"), "display_order")
     )
     roots = _families(everything)
     followers: dict[int, set[int]] = defaultdict(set)
@@ -1329,7 +1335,7 @@ def own_indicator_detail(*, indicator: Indicator) -> dict:
     adoptions = list(
         Indicator.objects.filter(adopted_from=indicator)
         .select_related("owner")
-        .order_by("owner__name")
+        .order_by(swedish("owner__name"))
     )
     targets = [
         {"year": t.year, "value": format_decimal(t.value, decimal_places(t.value)), "note": t.note}

@@ -5,12 +5,19 @@ from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from indicators import charts, downloads, selectors
 from indicators.validation import year_error
 from members.cache import public_page
-from members.selectors import member_search, members_by_county, site_state, viewer_sees_contacts
+from members.collation import sorted_swedish
+from members.selectors import (
+    member_search,
+    members_by_county,
+    non_members_named,
+    site_state,
+    viewer_sees_contacts,
+)
 
 MAX_COMPARED = 5
 
@@ -19,7 +26,7 @@ def _version(request) -> int:
     return site_state(request).data_version
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request):
     groups = members_by_county()
@@ -29,23 +36,32 @@ def home(request):
         {
             "groups": groups,
             "member_count": sum(len(group["members"]) for group in groups),
+            # The search's suggestions: one list in Swedish order, not county by county.
+            "suggestions": sorted_swedish(m for group in groups for m in group["members"]),
             "figures": selectors.home_overview(data_version=_version(request)),
         },
     )
 
 
-@require_GET
+@require_safe
 def search(request):
-    """Find a member by name; one clear match goes straight to its page (works without JS)."""
+    """Find a member by name or kommunkod; one clear match goes straight to its page (works
+    without JS). A municipality that is not a member is named as such, with the application."""
     query = request.GET.get("q", "").strip()
     results = member_search(query=query)
-    exact = [row for row in results if row["name"].lower() == query.lower()]
+    exact = [row for row in results if query.lower() in (row["name"].lower(), row["code"])]
     if len(exact) == 1 or len(results) == 1:
         return redirect("member_detail", code=(exact or results)[0]["code"])
-    return render(request, "indicators/search.html", {"query": query, "results": results})
+    context = {
+        "query": query,
+        "results": results,
+        # Named as non-members: an exact name or code, or, when no member matched, a part.
+        "non_members": [] if exact else non_members_named(query=query, partial=not results),
+    }
+    return render(request, "indicators/search.html", context)
 
 
-@require_GET
+@require_safe
 @public_page
 def member_detail(request, code: str):
     trends = selectors.member_trends(code=code, data_version=_version(request))
@@ -62,7 +78,7 @@ def member_detail(request, code: str):
     return render(request, "indicators/member_detail.html", trends)
 
 
-@require_GET
+@require_safe
 @public_page
 def member_report(request, code: str, year: int):
     """The yearly report for the council: built to be printed or saved as PDF."""
@@ -88,7 +104,7 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-@require_GET
+@require_safe
 def print_margins(request, code: str):
     """Running header and footer of a printed member page or council report (CSS @page boxes).
 
@@ -127,7 +143,7 @@ def print_margins(request, code: str):
     return response
 
 
-@require_GET
+@require_safe
 @public_page
 def indicator_detail(request, code: str, revision: str | None = None):
     county = request.GET.get("lan") or None
@@ -158,7 +174,7 @@ def _compare_choice(request) -> tuple[list, str, object, list[str]]:
     return indicators, chosen_indicator, indicator, codes
 
 
-@require_GET
+@require_safe
 @public_page
 def compare(request):
     indicators, chosen_indicator, indicator, codes = _compare_choice(request)
@@ -185,7 +201,7 @@ def compare(request):
     return render(request, "indicators/compare.html", context)
 
 
-@require_GET
+@require_safe
 def compare_data(request, fmt: str):
     """The compared members' values of the chosen figure: /jamfor/data.csv|.xlsx?<same query>."""
     _indicators, _chosen, indicator, codes = _compare_choice(request)

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from indicators import selectors, services
 from indicators.forms import OwnIndicatorForm, PromoteForm, TargetFields, add_service_errors
@@ -41,7 +41,7 @@ def _detail_url(indicator) -> str:
     return reverse("own_indicator_detail", args=[indicator.pk])
 
 
-@require_GET
+@require_safe
 @public_page
 def own_indicator_list(request):
     writable = _writable(request) if request.user.is_authenticated else []
@@ -61,7 +61,7 @@ def own_indicator_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def own_indicator_create(request):
     code = request.GET.get("org", "").strip()
     if not code:
@@ -90,7 +90,7 @@ def own_indicator_create(request):
     return render(request, "indicators/own/form.html", {"form": form, "organisation": organisation})
 
 
-@require_GET
+@require_safe
 @public_page
 def own_indicator_detail(request, pk: int):
     indicator = selectors.own_indicator_object(pk=pk)
@@ -175,7 +175,7 @@ def own_indicator_retire(request, pk: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def own_indicator_promote(request, pk: int):
     if not request.user.is_staff:
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))

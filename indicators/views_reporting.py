@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from indicators import selectors
 from indicators.forms import YearForm
@@ -68,7 +68,7 @@ def _organisation(request, *, required_access: str) -> tuple[Municipality | None
 
 
 @login_required
-@require_GET
+@require_safe
 def landing(request):
     today = datetime.date.today()
     year = request.GET.get("year", "").strip()
@@ -133,7 +133,7 @@ def landing(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_year(request, year: int):
     _check_year(year)
     organisation, access = _organisation(
@@ -194,7 +194,7 @@ def report_year(request, year: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def value_history(request, year: int, indicator_id: int):
     _check_year(year)
     organisation, _access = _organisation(request, required_access=selectors.READ)
@@ -227,7 +227,7 @@ def _staff_only(request) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def overview(request, year: int):
     _staff_only(request)
     _check_year(year)
@@ -252,7 +252,7 @@ STATUS_TEXT = {
 
 
 @login_required
-@require_GET
+@require_safe
 def overview_csv(request, year: int):
     _staff_only(request)
     _check_year(year)

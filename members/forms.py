@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -278,6 +279,18 @@ class ContactPersonReplaceForm(forms.Form):
 
 class AccountActivateForm(SetPasswordForm):
     """Choosing the first password through the e-mailed link also opens the account."""
+
+    def clean(self):
+        # Every password error beside the first field, where the password is typed.
+        password1 = self.cleaned_data.get("new_password1")
+        password2 = self.cleaned_data.get("new_password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error(
+                "new_password1",
+                ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"),
+            )
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
 
     def save(self, commit=True):
         return reporting_account_activate(

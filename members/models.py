@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members.collation import swedish
 from members.validation import validate_not_in_future, validate_pdf
 
 FIRST_YEAR = 1990  # The oldest year any figure or population may be recorded for.
@@ -43,6 +44,10 @@ class MunicipalityQuerySet(models.QuerySet):
     def active_members(self):
         return self.filter(memberships__status=Membership.Status.ACTIVE).distinct()
 
+    def in_swedish_order(self):
+        """By name in Swedish order (å, ä, ö last), on PostgreSQL and SQLite alike."""
+        return self.order_by(swedish("name"))
+
 
 class Municipality(models.Model):
     """A municipality (kommun) or a region: anything that can be a SEKOM member.
@@ -73,7 +78,7 @@ class Municipality(models.Model):
     objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [swedish("name")]
         verbose_name = _("kommun eller region")
         verbose_name_plural = _("kommuner och regioner")
         constraints = [
@@ -162,7 +167,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation__name", "-applied_on"]
+        ordering = [swedish("organisation__name"), "-applied_on"]
         verbose_name = _("medlemskap")
         verbose_name_plural = pgettext_lazy("plural", "medlemskap")
         constraints = [
@@ -462,7 +467,7 @@ class OrganisationAccess(models.Model):
     objects = OrganisationAccessQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation__name", "user__username"]
+        ordering = [swedish("organisation__name"), "user__username"]
         verbose_name = _("behörighet till organisation")
         verbose_name_plural = _("behörigheter till organisationer")
         constraints = [

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Min, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from members.collation import swedish, swedish_key
 from members.models import (
     ContactPerson,
     FeeSchedule,
@@ -23,7 +24,7 @@ def members_by_county() -> list[dict]:
     active = (
         Membership.objects.active()
         .select_related("organisation__county")
-        .order_by("organisation__county__code", "organisation__name")
+        .order_by("organisation__county__code", swedish("organisation__name"))
     )
     groups: dict[str, dict] = {}
     for membership in active:
@@ -43,22 +44,45 @@ def members_by_county() -> list[dict]:
 
 
 def member_search(*, query: str) -> list[dict]:
-    """Active members whose name contains the query, best matches (name starts with it) first."""
+    """Active members whose name contains the query or whose kommunkod is the query, best
+    matches (the code, then names that start with it) first."""
     query = query.strip()
     if not query:
         return []
     found = (
-        Municipality.objects.filter(
-            memberships__status=Membership.Status.ACTIVE, name__icontains=query
-        )
+        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        .filter(Q(name__icontains=query) | Q(code=query))
         .select_related("county")
-        .order_by("name")
+        .distinct()
     )
     rows = [
         {"code": m.code, "name": m.name, "county": m.county.name, "kind": m.kind} for m in found
     ]
-    rows.sort(key=lambda row: (not row["name"].lower().startswith(query.lower()), row["name"]))
+    wanted = query.lower()
+    rows.sort(
+        key=lambda row: (
+            row["code"] != query,
+            not row["name"].lower().startswith(wanted),
+            swedish_key(row["name"]),
+        )
+    )
     return rows
+
+
+def non_members_named(*, query: str, partial: bool = False, limit: int = 5) -> list[dict]:
+    """Municipalities and regions that are not members and whose name or code is the query (or,
+    with `partial`, whose name contains it), so that a search for one can say so and point to
+    the application. At most `limit`, in Swedish order."""
+    query = query.strip()
+    if not query:
+        return []
+    named = Q(name__icontains=query) if partial else Q(name__iexact=query)
+    found = (
+        Municipality.objects.filter(named | Q(code=query))
+        .exclude(memberships__status=Membership.Status.ACTIVE)
+        .in_swedish_order()[:limit]
+    )
+    return [{"code": m.code, "name": m.name, "kind": m.kind} for m in found]
 
 
 def site_state(request=None) -> SiteState:
@@ -104,7 +128,7 @@ def organisation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         Municipality.Kind.MUNICIPALITY: [],
         Municipality.Kind.REGION: [],
     }
-    for code, name, kind in Municipality.objects.order_by("name").values_list(
+    for code, name, kind in Municipality.objects.in_swedish_order().values_list(
         "code", "name", "kind"
     ):
         groups[kind].append((code, name))
@@ -152,7 +176,7 @@ def member_list(*, include_contacts: bool) -> dict:
     active = (
         Membership.objects.active()
         .select_related("organisation__county")
-        .order_by("organisation__county__code", "organisation__name")
+        .order_by("organisation__county__code", swedish("organisation__name"))
     )
     if include_contacts:
         active = active.prefetch_related(
@@ -252,7 +276,7 @@ def fees_for_year(*, year: int) -> dict:
                 to_attr="current_officials",
             )
         )
-        .order_by("organisation__name")
+        .order_by(swedish("organisation__name"))
     )
     populations = _latest_populations(
         organisation_ids=[m.organisation_id for m in memberships], year=year

@@ -1,6 +1,7 @@
 """Public membership pages: the application form, its receipt, the member list, and the page
 where a new reporter chooses a password."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from members.services import application_submit
 RECEIPT_SESSION_KEY = "membership_application_id"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_create(request):
     if request.method == "POST":
         form = MembershipApplicationForm(request.POST, request.FILES)
@@ -53,8 +54,16 @@ class AccountActivateView(auth_views.PasswordResetConfirmView):
 
     form_class = AccountActivateForm
     template_name = "registration/password_reset_confirm.html"
-    success_url = reverse_lazy("password_reset_complete")
+    # The new reporter is logged in and taken straight to reporting.
+    post_reset_login = True
+    post_reset_login_backend = "ekokommun.auth.EmailOrUsernameBackend"
+    success_url = reverse_lazy("reporting_landing")
     extra_context = {
         "heading": _("Välj lösenord för ditt konto"),
         "activating": True,
     }
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Lösenordet är sparat och du är inloggad."))
+        return response

@@ -7,6 +7,11 @@
   if (!form) {
     return;
   }
+  // After a failed save, keyboard and screen-reader users start at the list of what to fix.
+  var summary = document.getElementById("error-summary") || document.getElementById("warning-summary");
+  if (summary) {
+    summary.focus();
+  }
   var counter = document.querySelector("[data-changed-count]");
   var submitting = false;
 

@@ -140,7 +140,9 @@ def test_apply_approve_and_appear_on_the_member_list(page, reference_data, media
     page.get_by_label("Bekräfta nytt lösenord").fill("Gröna-nyckeltal-2025")
     page.screenshot(path=f"{SHOTS}/membership-8-choose-password.png", full_page=True)
     page.get_by_role("button", name="Spara lösenordet").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Lösenordet är sparat")
+    # Logged in and on reporting at once.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapportera gröna nyckeltal")
+    expect(page.get_by_text("Lösenordet är sparat och du är inloggad.")).to_be_visible()
     account = get_user_model().objects.get(email="olle.holm@vaggeryd.example.se")
     assert account.is_active and account.check_password("Gröna-nyckeltal-2025")
     assert page.console_errors == []

@@ -79,6 +79,10 @@ def test_a_reporter_enters_a_year_corrects_a_mistake_and_sees_the_values(
         "tillåtna, 100 %."
     )
     expect(page.get_by_text("Inget sparades: ett fält behöver rättas.")).to_be_visible()
+    # The focus is on the error summary; its link leads to the field to correct.
+    expect(page.locator("#error-summary")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=message)).to_be_focused()
     expect(row(page, "GN.7").get_by_text(message)).to_be_visible()
     expect(row(page, "GN.8a").get_by_label("Värde 2024")).to_have_value("2,47")
     expect(row(page, "GN.8a")).to_have_class(re.compile(r"\bis-changed\b"))

@@ -116,7 +116,7 @@ def test_the_link_in_the_approval_email_opens_the_account_once_a_password_is_cho
         {"new_password1": "Gröna-nyckeltal-25", "new_password2": "Gröna-nyckeltal-25"},
     )
     assert done.status_code == 302
-    assert done.url == reverse("password_reset_complete")
+    assert done.url == reverse("reporting_landing")  # logged in (tests/members/test_activation)
     account = User.objects.get(email="olle.holm@kommun.example.se")
     assert account.is_active is True
     assert client.login(username="olle.holm@kommun.example.se", password="Gröna-nyckeltal-25")
