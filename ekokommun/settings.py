@@ -149,6 +149,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kansliet@sekom.se")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# How long the approval e-mail's link that opens a reporting account works (seconds).
+ACCOUNT_ACTIVATION_TIMEOUT = int(os.environ.get("ACCOUNT_ACTIVATION_TIMEOUT", str(3 * 86400)))
 
 # Reporters log in with their e-mail address; django-axes, first, refuses logins to an account
 # that has been guessed at too often.

@@ -12,6 +12,7 @@ from members.cache import public_page
 from members.forms import AccountActivateForm, MembershipApplicationForm
 from members.selectors import application_receipt, member_list, viewer_sees_contacts
 from members.services import application_submit
+from members.tokens import account_activation_token
 
 RECEIPT_SESSION_KEY = "membership_application_id"
 
@@ -48,9 +49,12 @@ def member_list_view(request):
 
 
 class AccountActivateView(auth_views.PasswordResetConfirmView):
-    """Django's password-reset confirmation (same token generator), for the link in the
-    approval e-mail: choosing a password also activates the new reporting account."""
+    """Django's password-reset confirmation page, for the link in the approval e-mail:
+    choosing a password also activates the new reporting account. The link carries an
+    activation token (members.tokens), never accepted from a password-reset e-mail, and opens
+    only an account that was never opened."""
 
+    token_generator = account_activation_token
     form_class = AccountActivateForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
