@@ -170,6 +170,10 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Admin exports neutralise text that a spreadsheet would run as a formula (the formats in
+# ekokommun/import_formats.py do it the way ekokommun/spreadsheets.py does for the site's files).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # Absolute links in e-mails (reminders to reporters).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -13,6 +13,13 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
 from ekokommun.import_formats import FORMATS
+from ekokommun.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -739,13 +746,15 @@ class FeeScheduleAdmin(admin.ModelAdmin):
         if fees["schedule"] is None:
             raise Http404
         dataset = fee_list_dataset(fees)
+        # The shared writer: names and e-mail addresses never run as formulas, amounts stay
+        # numbers; CSV with a BOM and semicolons for Excel with Swedish settings.
         if file_format == "csv":
-            # A BOM and semicolons: what Excel with Swedish settings opens without a wizard.
-            content = "\ufeff" + dataset.export("csv", delimiter=";")
-            content_type = "text/csv; charset=utf-8"
+            content = csv_bytes(dataset, header=dataset.headers)
+            content_type = CSV_CONTENT_TYPE
         else:
-            content = dataset.export("xlsx")
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            sheet = Sheet(title=dataset.title, header=dataset.headers, rows=dataset)
+            content = xlsx_bytes([sheet])
+            content_type = XLSX_CONTENT_TYPE
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="medlemsavgifter-{year}.{file_format}"'
