@@ -49,4 +49,5 @@ class CSV(FormulaSafeExport, base_formats.CSV):
 class XLSX(FormulaSafeExport, base_formats.XLSX):
     """XLSX as the library writes it, with formula-safe text cells."""
 
+
 FORMATS = [CSV, XLSX]
