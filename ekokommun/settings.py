@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekokommun.middleware.RequestLogMiddleware",
+    # Before anything that may query the database (sessions included): NUL bytes -> 400.
+    "ekokommun.input_guard.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

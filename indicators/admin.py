@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from ekokommun.import_formats import FORMATS
 from indicators.models import Indicator, IndicatorValue, Revision, StatusBand, Target
 from indicators.resources import IndicatorResource, IndicatorValueResource

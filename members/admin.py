@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 
+from ekokommun.admin_guards import ImportExportMixin
 from ekokommun.import_formats import FORMATS
 from ekokommun.spreadsheets import (
     CSV_CONTENT_TYPE,

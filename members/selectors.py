@@ -234,6 +234,10 @@ def fee_for(*, organisation: Municipality, year: int) -> Decimal | None:
 def fees_for_year(*, year: int) -> dict:
     """The fee list for invoicing: every organisation that was a member during `year`, with the
     population the fee is based on. Four queries whatever the number of members."""
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        # A year typed into an address that no date can hold: no schedule, nobody to list.
+        return {"year": year, "schedule": None, "rows": [], "total": Decimal(0),
+                "missing_population": []}  # fmt: skip
     schedule = FeeSchedule.objects.filter(year=year).first()
     first_day, last_day = _year_bounds(year)
     memberships = list(
