@@ -163,8 +163,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-# Failures count per login name and per client address (either one reaching the limit locks).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per account and client address together: guessing from elsewhere never locks
+# the real user out. The login name is resolved to the account first (ekokommun.auth).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and per address alone, with a higher limit (a municipality's office shares one address).
+AXES_HANDLER = "ekokommun.auth.AddressLimitAxesHandler"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_USERNAME_CALLABLE = "ekokommun.auth.login_name"
 AXES_CLIENT_IP_CALLABLE = "ekokommun.auth.client_ip"
 # How many reverse proxies in front of the site add to X-Forwarded-For (0: none, use the peer).
