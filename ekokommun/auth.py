@@ -60,6 +60,11 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def ratelimit_address(group, request) -> str:
+    """django-ratelimit's key: the client's address, seen through the trusted proxies."""
+    return client_ip(request) or ""
+
+
 class AddressLimitAxesHandler(AxesDatabaseHandler):
     """django-axes' database handler with a second, higher limit per address alone.
 

@@ -176,6 +176,12 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# The public application form (/ansok/): posts per client address (django-ratelimit, counted in
+# the default cache, Redis in production). django_ratelimit is deliberately not an installed
+# app: its system check refuses the local-memory cache used in development and tests.
+APPLICATION_RATE_LIMIT = os.environ.get("APPLICATION_RATE_LIMIT", "10/h")
+RATELIMIT_USE_CACHE = "default"
+
 # Admin exports neutralise text that a spreadsheet would run as a formula (the formats in
 # ekokommun/import_formats.py do it the way ekokommun/spreadsheets.py does for the site's files).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

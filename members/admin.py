@@ -388,6 +388,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         "county",
         "status",
         "submitted_at",
+        "duplicate",
         "documents",
         "board_decision",
     ]
@@ -448,7 +449,18 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pending_first=PENDING_FIRST)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_first=PENDING_FIRST)
+            .with_duplicate_flag()
+        )
+
+    @admin.display(description=_("dubblett"), boolean=True, ordering="-is_duplicate")
+    def duplicate(self, obj):
+        # Another application from the same organisation is pending too: only one can be
+        # approved; it may be a stranger's or a second try.
+        return obj.is_duplicate
 
     def get_ordering(self, request):
         # Pending applications first, newest first within each group.

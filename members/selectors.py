@@ -77,23 +77,14 @@ def site_state(request=None) -> SiteState:
 
 
 def organisation_application_block(*, organisation: Municipality) -> str | None:
-    """Why `organisation` cannot apply now (already a member, or an application pending), in
-    words for the applicant; None when it may apply."""
-    statuses = set(
-        Membership.objects.filter(
-            organisation=organisation,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.APPLIED],
-        ).values_list("status", flat=True)
-    )
-    if Membership.Status.ACTIVE in statuses:
+    """Why `organisation` cannot apply now (already a member), in words for the applicant;
+    None when it may apply. A pending application never blocks another: anyone can post the
+    form, so a stranger's application must not keep the real one out (staff see both, flagged
+    as duplicates)."""
+    if Membership.objects.active().filter(organisation=organisation).exists():
         return _(
             "%(org)s är redan medlem i Sveriges Ekokommuner. Kontakta kansliet om ni vill ändra "
             "era kontaktpersoner."
-        ) % {"org": organisation.name}
-    if Membership.Status.APPLIED in statuses:
-        return _(
-            "Det finns redan en ansökan från %(org)s som kansliet behandlar. Styrelsen beslutar "
-            "vid sitt nästa möte."
         ) % {"org": organisation.name}
     return None
 

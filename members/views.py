@@ -1,12 +1,14 @@
 """Public membership pages: the application form, its receipt, the member list, and the page
 where a new reporter chooses a password."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from members.cache import public_page
 from members.forms import AccountActivateForm, MembershipApplicationForm
@@ -17,8 +19,26 @@ from members.tokens import account_activation_token
 RECEIPT_SESSION_KEY = "membership_application_id"
 
 
+def application_rate(group, request) -> str:
+    return settings.APPLICATION_RATE_LIMIT
+
+
 @require_http_methods(["GET", "POST"])
+@ratelimit(
+    key="ekokommun.auth.ratelimit_address", rate=application_rate, method="POST", block=False
+)
 def application_create(request):
+    if request.method == "POST" and getattr(request, "limited", False):
+        # Anyone may post the form, so one address may not flood the office with applications
+        # (nor with stored documents): nothing of this post is read or stored.
+        # What was typed is offered again, unchecked.
+        form = MembershipApplicationForm(initial=request.POST.dict())
+        limited = _(
+            "Många ansökningar har skickats från din adress på kort tid. Försök igen om en "
+            "timme, eller kontakta kansliet."
+        )
+        context = {"form": form, "limited": limited}
+        return render(request, "members/application_form.html", context, status=429)
     if request.method == "POST":
         form = MembershipApplicationForm(request.POST, request.FILES)
         if form.is_valid():
