@@ -215,3 +215,10 @@ def test_the_guard_lets_ordinary_requests_through(client, rf):
     assert request_has_nul(rf.get("/sok/", {"q": "a\x00"}))
     assert request_has_nul(rf.post("/ansok/", {"official_phone": "\x00"}))
     assert client.get("/sok/?q=Vaggeryd").status_code == 200
+
+
+def test_the_api_refuses_nul_in_its_own_json_error_format(client):
+    response = client.get("/api/v1/organisations/", {"county": "06\x00"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Ogiltiga parametrar: county."
+    assert client.get("/api/v1/organisations/%00/").json() == {"detail": "Ogiltig adress."}
