@@ -9,6 +9,8 @@ from django.utils.text import slugify
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
+from ekokommun.spreadsheets import safe_cell
+
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark), else Windows-1252 as old Excel writes it."""
@@ -24,7 +26,19 @@ def sniff_delimiter(text: str) -> str:
     return max(";,\t", key=first_line.count)
 
 
-class CSV(base_formats.CSV):
+class FormulaSafeExport:
+    """With settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT the library only drops a leading
+    "=" and turns every cell into text. This neutralises every formula prefix (=, +, -, @, tab,
+    carriage return) the way the site's own files do, and leaves numbers numbers."""
+
+    def _escape_formulae(self, dataset):
+        rows = [[safe_cell(cell) for cell in row] for row in dataset]
+        del dataset[:]
+        for row in rows:
+            dataset.append(row)
+
+
+class CSV(FormulaSafeExport, base_formats.CSV):
     """CSV with commas, semicolons or tabs, in UTF-8 (BOM or not) or Windows-1252."""
 
     def create_dataset(self, in_stream, **kwargs):
@@ -35,7 +49,10 @@ class CSV(base_formats.CSV):
         return super().create_dataset(in_stream, **kwargs)
 
 
-XLSX = base_formats.XLSX
+class XLSX(FormulaSafeExport, base_formats.XLSX):
+    """XLSX as the library writes it, with formula-safe text cells."""
+
+
 FORMATS = [CSV, XLSX]
 
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekokommun.middleware.RequestLogMiddleware",
+    # Before anything that may query the database (sessions included): NUL bytes -> 400.
+    "ekokommun.input_guard.NulByteMiddleware",
     # A database outage answers 503 with Retry-After (or a cached public page), never 500.
     "ekokommun.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -160,6 +162,8 @@ OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting_landing"
 LOGOUT_REDIRECT_URL = "home"
+# How long the approval e-mail's link that opens a reporting account works (seconds).
+ACCOUNT_ACTIVATION_TIMEOUT = int(os.environ.get("ACCOUNT_ACTIVATION_TIMEOUT", str(3 * 86400)))
 
 # Reporters log in with their e-mail address; django-axes, first, refuses logins to an account
 # that has been guessed at too often.
@@ -170,8 +174,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-# Failures count per login name and per client address (either one reaching the limit locks).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per account and client address together: guessing from elsewhere never locks
+# the real user out. The login name is resolved to the account first (ekokommun.auth).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and per address alone, with a higher limit (a municipality's office shares one address).
+AXES_HANDLER = "ekokommun.auth.AddressLimitAxesHandler"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_USERNAME_CALLABLE = "ekokommun.auth.login_name"
 AXES_CLIENT_IP_CALLABLE = "ekokommun.auth.client_ip"
 # How many reverse proxies in front of the site add to X-Forwarded-For (0: none, use the peer).
@@ -192,6 +200,16 @@ STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", st
 # anonymised this many months after the person's role ended.
 RETENTION_REJECTED_APPLICATION_MONTHS = int(os.environ.get("RETENTION_APPLICATION_MONTHS", "12"))
 RETENTION_FORMER_CONTACT_MONTHS = int(os.environ.get("RETENTION_CONTACT_MONTHS", "24"))
+
+# The public application form (/ansok/): posts per client address (django-ratelimit, counted in
+# the default cache, Redis in production). django_ratelimit is deliberately not an installed
+# app: its system check refuses the local-memory cache used in development and tests.
+APPLICATION_RATE_LIMIT = os.environ.get("APPLICATION_RATE_LIMIT", "10/h")
+RATELIMIT_USE_CACHE = "default"
+
+# Admin exports neutralise text that a spreadsheet would run as a formula (the formats in
+# ekokommun/import_formats.py do it the way ekokommun/spreadsheets.py does for the site's files).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Absolute links in e-mails (reminders to reporters).
 SITE_URL_DEFAULT = "http://127.0.0.1:8000"

@@ -8,11 +8,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed

@@ -5,17 +5,22 @@ and the API always agree. The CSV is written the way a Swedish Excel opens it di
 (semicolons, decimal commas, UTF-8 with a byte-order mark) and reads back through the import.
 """
 
-import csv
-import io
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from ekokommun.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.numbers import format_decimal
-from indicators.selectors import values_open_data
+from indicators.selectors import values_open_data, yearly_averages
 from members.models import Municipality
 
 # (column header, key in the selector's rows)
@@ -33,66 +38,37 @@ COLUMNS = [
     ("datakälla", "source"),
     ("källa för värdet", "source_note"),
 ]
+# The indicator download adds the year's SEKOM average beside each value (the import ignores
+# the column, so the file still reads back).
+AVERAGE_COLUMN = ("SEKOM-snitt", "sekom_average")
 STATUS = {s.value: str(s.label) for s in IndicatorValue.Status}
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
-def _plain(value) -> str:
-    """2.4700 -> "2,47": the stored value without padding, with a decimal comma."""
-    text = format(value.normalize(), "f")
-    return format_decimal(value, len(text.partition(".")[2]), language="sv")
+def _cells(row: dict, columns: list[tuple[str, str]]) -> list:
+    return [STATUS.get(row[key], row[key]) if key == "status" else row[key] for _h, key in columns]
 
 
-def values_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _key in COLUMNS])
-    for row in rows:
-        cells = []
-        for _header, key in COLUMNS:
-            value = row[key]
-            if key == "value":
-                value = _plain(value).replace("\u202f", "")
-            elif key == "status":
-                value = STATUS.get(value, value)
-            cells.append(value)
-        writer.writerow(cells)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def values_csv(rows: list[dict], *, columns: list[tuple[str, str]] = COLUMNS) -> bytes:
+    return csv_bytes(
+        (_cells(row, columns) for row in rows), header=[header for header, _key in columns]
+    )
 
 
-def values_xlsx(rows: list[dict], *, title: str) -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Värden"
-    sheet.append([header for header, _key in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                STATUS.get(row[key], row[key]) if key == "status" else row[key]
-                for _header, key in COLUMNS
-            ]
-        )
-    sheet.freeze_panes = "A2"
-    about = book.create_sheet("Om filen")
-    about.append([title])
-    about["A1"].font = Font(bold=True)
-    about.append(["Källa: Sveriges Ekokommuner, gröna nyckeltal."])
-    about.append([])
-    about.append(["nyckeltal", "revision", "namn", "enhet", "datakälla"])
+def values_xlsx(
+    rows: list[dict],
+    *,
+    title: str,
+    columns: list[tuple[str, str]] = COLUMNS,
+    averages: list[list] | None = None,
+) -> bytes:
     seen = set()
+    described = []
     for row in rows:
         key = (row["revision"], row["indicator"])
         if key not in seen:
             seen.add(key)
-            about.append(
+            described.append(
                 [
                     row["indicator"],
                     row["revision"],
@@ -101,36 +77,63 @@ def values_xlsx(rows: list[dict], *, title: str) -> bytes:
                     row["source"],
                 ]
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheets = [
+        Sheet(
+            title="Värden",
+            header=[header for header, _key in columns],
+            rows=[_cells(row, columns) for row in rows],
+        ),
+    ]
+    if averages is not None:
+        sheets.append(
+            Sheet(
+                title="SEKOM-snitt",
+                header=["år", "SEKOM-snitt", "antal medlemmar med värde"],
+                rows=averages,
+            )
+        )
+    sheets.append(
+        Sheet(
+            title="Om filen",
+            preamble=[[title], ["Källa: Sveriges Ekokommuner, gröna nyckeltal."], []],
+            header=["nyckeltal", "revision", "namn", "enhet", "datakälla"],
+            rows=described,
+        )
+    )
+    return xlsx_bytes(sheets)
 
 
-def _file_response(rows: list[dict], *, fmt: str, name: str, title: str) -> HttpResponse:
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = values_csv(rows) if fmt == "csv" else values_xlsx(rows, title=title)
+def _file_response(content: bytes, *, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
+def _average(value: float | None, decimals: int) -> Decimal | None:
+    # One decimal more than the figure is shown with: an average of whole numbers is rarely one.
+    return None if value is None else round(Decimal(repr(value)), decimals + 1)
+
+
 @require_safe
 def member_data(request, code: str, fmt: str):
     """Every value of one member, all indicators and years: /kommun/<code>/data.csv|.xlsx."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
     organisation = get_object_or_404(Municipality, code=code)
     _count, rows = values_open_data(organisation_id=organisation.pk)
+    title = f"Gröna nyckeltal för {organisation.name} ({organisation.code})"
+    content = values_csv(rows) if fmt == "csv" else values_xlsx(rows, title=title)
     return _file_response(
-        rows,
-        fmt=fmt,
-        name=f"grona-nyckeltal-{organisation.code}-{slugify(organisation.name)}",
-        title=f"Gröna nyckeltal för {organisation.name} ({organisation.code})",
+        content, fmt=fmt, name=f"grona-nyckeltal-{organisation.code}-{slugify(organisation.name)}"
     )
 
 
 @require_safe
 def indicator_data(request, code: str, fmt: str, revision: str | None = None):
-    """Every member's values of one indicator: /nyckeltal/[<revision>/]<code>/data.csv|.xlsx."""
+    """Every member's values of one indicator: /nyckeltal/[<revision>/]<code>/data.csv|.xlsx,
+    with the SEKOM average of each year."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
     revisions = (
         Revision.objects.filter(code=revision)
         if revision
@@ -140,10 +143,25 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
         Indicator.objects.select_related("revision"), revision__in=revisions, code=code
     )
     _count, rows = values_open_data(indicator_id=indicator.pk, by_name=True)
+    by_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
+    average = {
+        year: _average(figures["sekom"], indicator.decimals) for year, figures in by_year.items()
+    }
+    for row in rows:
+        row["sekom_average"] = average.get(row["year"])
+    columns = [*COLUMNS, AVERAGE_COLUMN]
+    if fmt == "csv":
+        content = values_csv(rows, columns=columns)
+    else:
+        content = values_xlsx(
+            rows,
+            title=f"{indicator.code} {indicator.name} ({indicator.unit}), revision "
+            f"{indicator.revision.code}",
+            columns=columns,
+            averages=[[year, average[year], by_year[year]["sekom_n"]] for year in sorted(by_year)],
+        )
     return _file_response(
-        rows,
+        content,
         fmt=fmt,
         name=f"grona-nyckeltal-{slugify(indicator.code)}-{indicator.revision.code}",
-        title=f"{indicator.code} {indicator.name} ({indicator.unit}), revision "
-        f"{indicator.revision.code}",
     )

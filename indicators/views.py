@@ -207,11 +207,15 @@ def compare_data(request, fmt: str):
     _indicators, _chosen, indicator, codes = _compare_choice(request)
     if indicator is None or not codes:
         raise Http404(_("Välj ett nyckeltal och minst en medlem att jämföra."))
+    if fmt not in downloads.CONTENT_TYPES:
+        raise Http404
     rows = selectors.compare_values_open_data(indicator=indicator, codes=codes)
+    title = f"{indicator.code} {indicator.name} ({indicator.unit}): " + ", ".join(
+        sorted({row["organisation_name"] for row in rows})
+    )
+    content = (
+        downloads.values_csv(rows) if fmt == "csv" else downloads.values_xlsx(rows, title=title)
+    )
     return downloads._file_response(
-        rows,
-        fmt=fmt,
-        name=f"grona-nyckeltal-jamforelse-{slugify(indicator.code)}",
-        title=f"{indicator.code} {indicator.name} ({indicator.unit}): "
-        + ", ".join(sorted({row["organisation_name"] for row in rows})),
+        content, fmt=fmt, name=f"grona-nyckeltal-jamforelse-{slugify(indicator.code)}"
     )

@@ -12,7 +12,6 @@ Who may do what is decided in one place, `selectors.organisation_access`: report
 own organisations, readers only read, staff do everything; anything else answers 403.
 """
 
-import csv
 import datetime
 
 from django.contrib import messages
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ekokommun.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
 from indicators import selectors
 from indicators.forms import YearForm
 from indicators.models import Indicator
@@ -257,24 +257,18 @@ def overview_csv(request, year: int):
     _staff_only(request)
     _check_year(year)
     data = selectors.completeness_overview(year=year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rapportering-{year}.csv"'
-    # A byte-order mark and semicolons: what Excel with Swedish settings opens straight away.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("kod"),
-            _("medlem"),
-            _("län"),
-            *[indicator["code"] for indicator in data["indicators"]],
-            _("slutliga"),
-            _("preliminära"),
-            _("saknas"),
-        ]
-    )
+    rows = []
+    header = [
+        _("kod"),
+        _("medlem"),
+        _("län"),
+        *[indicator["code"] for indicator in data["indicators"]],
+        _("slutliga"),
+        _("preliminära"),
+        _("saknas"),
+    ]
     for member in data["members"]:
-        writer.writerow(
+        rows.append(
             [
                 member["code"],
                 member["name"],
@@ -286,7 +280,7 @@ def overview_csv(request, year: int):
             ]
         )
     for key in ("final", "preliminary", "missing"):
-        writer.writerow(
+        rows.append(
             [
                 "",
                 _("Antal %(status)s") % {"status": STATUS_TEXT[key]},
@@ -297,4 +291,8 @@ def overview_csv(request, year: int):
                 data["totals"][key] if key == "missing" else "",
             ]
         )
+    # Member names and codes end up in cells: the shared writer keeps them from running as
+    # formulas, with a byte-order mark and semicolons for Excel with Swedish settings.
+    response = HttpResponse(csv_bytes(rows, header=header), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="rapportering-{year}.csv"'
     return response

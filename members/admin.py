@@ -13,10 +13,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
+from ekokommun.admin_guards import ImportExportMixin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
+from ekokommun.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 from members.admin_gdpr import CONTACT_ACTIONS
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
@@ -492,6 +499,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         "county",
         "status",
         "submitted_at",
+        "duplicate",
         "documents",
         "board_decision",
     ]
@@ -552,7 +560,18 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pending_first=PENDING_FIRST)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(pending_first=PENDING_FIRST)
+            .with_duplicate_flag()
+        )
+
+    @admin.display(description=_("dubblett"), boolean=True, ordering="-is_duplicate")
+    def duplicate(self, obj):
+        # Another application from the same organisation is pending too: only one can be
+        # approved; it may be a stranger's or a second try.
+        return obj.is_duplicate
 
     def get_ordering(self, request):
         # Pending applications first, newest first within each group.
@@ -921,13 +940,15 @@ class FeeScheduleAdmin(admin.ModelAdmin):
         if fees["schedule"] is None:
             raise Http404
         dataset = fee_list_dataset(fees)
+        # The shared writer: names and e-mail addresses never run as formulas, amounts stay
+        # numbers; CSV with a BOM and semicolons for Excel with Swedish settings.
         if file_format == "csv":
-            # A BOM and semicolons: what Excel with Swedish settings opens without a wizard.
-            content = "\ufeff" + dataset.export("csv", delimiter=";")
-            content_type = "text/csv; charset=utf-8"
+            content = csv_bytes(dataset, header=dataset.headers)
+            content_type = CSV_CONTENT_TYPE
         else:
-            content = dataset.export("xlsx")
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            sheet = Sheet(title=dataset.title, header=dataset.headers, rows=dataset)
+            content = xlsx_bytes([sheet])
+            content_type = XLSX_CONTENT_TYPE
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="medlemsavgifter-{year}.{file_format}"'

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -177,12 +177,6 @@ class Membership(models.Model):
                 name="membership_one_active_per_organisation",
                 violation_error_message=_("Organisationen är redan medlem."),
             ),
-            models.UniqueConstraint(
-                fields=["organisation"],
-                condition=Q(status="applied"),
-                name="membership_one_pending_per_organisation",
-                violation_error_message=_("Organisationen har redan en ansökan som behandlas."),
-            ),
             models.CheckConstraint(
                 name="membership_active_has_joined_on",
                 condition=~Q(status="active") | Q(joined_on__isnull=False),
@@ -227,13 +221,32 @@ class MembershipApplicationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(membership__status=Membership.Status.APPLIED)
 
+    def with_duplicate_flag(self):
+        """`is_duplicate`: pending while another pending application for the same organisation
+        exists. A pending application never blocks another (a stranger could otherwise squat
+        a municipality's place), so staff see both and decide."""
+        others = MembershipApplication.objects.pending().filter(
+            membership__organisation=OuterRef("membership__organisation")
+        )
+        duplicate = Q(membership__status=Membership.Status.APPLIED) & Exists(
+            others.exclude(pk=OuterRef("pk"))
+        )
+        return self.annotate(
+            is_duplicate=Case(
+                When(duplicate, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
 
 class MembershipApplication(models.Model):
     """The paperwork behind a membership: the council's decision, the programme and the two
     contact persons the applicant proposes.
 
-    Its membership row carries the status (applied, then active or rejected), so the database's
-    "one pending application per organisation" rule on memberships covers applications too.
+    Its membership row carries the status (applied, then active or rejected). Several may be
+    pending for one organisation (flagged as duplicates for staff); only one can be approved,
+    as the database allows one active membership per organisation.
     """
 
     class DecidingBody(models.TextChoices):

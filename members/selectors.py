@@ -101,23 +101,14 @@ def site_state(request=None) -> SiteState:
 
 
 def organisation_application_block(*, organisation: Municipality) -> str | None:
-    """Why `organisation` cannot apply now (already a member, or an application pending), in
-    words for the applicant; None when it may apply."""
-    statuses = set(
-        Membership.objects.filter(
-            organisation=organisation,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.APPLIED],
-        ).values_list("status", flat=True)
-    )
-    if Membership.Status.ACTIVE in statuses:
+    """Why `organisation` cannot apply now (already a member), in words for the applicant;
+    None when it may apply. A pending application never blocks another: anyone can post the
+    form, so a stranger's application must not keep the real one out (staff see both, flagged
+    as duplicates)."""
+    if Membership.objects.active().filter(organisation=organisation).exists():
         return _(
             "%(org)s är redan medlem i Sveriges Ekokommuner. Kontakta kansliet om ni vill ändra "
             "era kontaktpersoner."
-        ) % {"org": organisation.name}
-    if Membership.Status.APPLIED in statuses:
-        return _(
-            "Det finns redan en ansökan från %(org)s som kansliet behandlar. Styrelsen beslutar "
-            "vid sitt nästa möte."
         ) % {"org": organisation.name}
     return None
 
@@ -260,6 +251,10 @@ def fee_for(*, organisation: Municipality, year: int) -> Decimal | None:
 def fees_for_year(*, year: int) -> dict:
     """The fee list for invoicing: every organisation that was a member during `year`, with the
     population the fee is based on. Four queries whatever the number of members."""
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        # A year typed into an address that no date can hold: no schedule, nobody to list.
+        return {"year": year, "schedule": None, "rows": [], "total": Decimal(0),
+                "missing_population": []}  # fmt: skip
     schedule = FeeSchedule.objects.filter(year=year).first()
     first_day, last_day = _year_bounds(year)
     memberships = list(

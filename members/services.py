@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, mail_managers
@@ -38,6 +37,7 @@ from members.models import (
     SiteState,
 )
 from members.selectors import organisation_application_block
+from members.tokens import account_activation_token, account_awaits_activation
 
 logger = logging.getLogger(__name__)
 
@@ -279,7 +279,7 @@ def _account_link(*, user, site_url: str) -> str:
         "account_activate",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": account_activation_token.make_token(user),
         },
     )
     return site_url.rstrip("/") + path
@@ -397,7 +397,7 @@ def _decision_record(
 def _needs_password(user) -> bool:
     # Only accounts that never had a password get a link that opens them. An account staff
     # switched off keeps its password and stays off: a link must never switch it back on.
-    return not user.has_usable_password()
+    return account_awaits_activation(user)
 
 
 def _account_message(*, contact: ContactPerson, organisation: Municipality, site_url: str):
@@ -410,7 +410,7 @@ def _account_message(*, contact: ContactPerson, organisation: Municipality, site
         "account_active": user.is_active,
         "link": _account_link(user=user, site_url=site_url) if _needs_password(user) else "",
         "login_url": site_url.rstrip("/") + reverse("login"),
-        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "valid_days": max(1, settings.ACCOUNT_ACTIVATION_TIMEOUT // 86400),
     }
     return _message("reporting_account", context, to=[contact.email])
 
@@ -741,7 +741,12 @@ def reporting_account_invite(*, contact: ContactPerson, site_url: str) -> Contac
 
 @transaction.atomic
 def reporting_account_activate(*, user, password: str):
-    """The official chose a password through the e-mailed link: the account opens."""
+    """The official chose a password through the e-mailed link: the account opens.
+
+    Only an account that was never opened: one that staff switched off stays off."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not account_awaits_activation(user):
+        raise ValidationError(_("Kontot kan inte öppnas med den här länken."))
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])

@@ -17,8 +17,23 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
+def _pdf_pages(upload) -> int:
+    """How many pages pypdf finds in the upload; 0 when it cannot read it as a PDF."""
+    from pypdf import PdfReader
+
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            return 0  # the office could not open it either
+        return len(reader.pages)
+    except Exception:  # noqa: BLE001 - any failure to parse means "not a readable PDF"
+        return 0
+
+
 def validate_pdf(upload) -> None:
-    """A PDF by its content (the first bytes), not by its name, and at most 10 MB."""
+    """A PDF by its content, not by its name: it starts like a PDF and pypdf reads at least
+    one page from it (a few bytes beginning with %PDF- are not a document), at most 10 MB."""
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             _("Filen är för stor (%(size)s MB). Den får vara högst 10 MB.")
@@ -28,11 +43,20 @@ def validate_pdf(upload) -> None:
     position = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)
     head = upload.read(len(PDF_MAGIC))
+    pages = _pdf_pages(upload) if head == PDF_MAGIC else 0
     upload.seek(position)
     if head != PDF_MAGIC:
         raise ValidationError(
             _("Filen är ingen PDF. Spara dokumentet som PDF och bifoga det igen."),
             code="not_pdf",
+        )
+    if pages < 1:
+        raise ValidationError(
+            _(
+                "Filen går inte att läsa som PDF: den kan vara skadad, tom eller "
+                "lösenordsskyddad. Spara dokumentet som PDF igen och bifoga det."
+            ),
+            code="unreadable_pdf",
         )
 
 

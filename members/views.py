@@ -1,6 +1,7 @@
 """Public membership pages: the application form, its receipt, the member list, and the page
 where a new reporter chooses a password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -8,17 +9,37 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from members.cache import public_page
 from members.forms import AccountActivateForm, MembershipApplicationForm
 from members.selectors import application_receipt, member_list, viewer_sees_contacts
 from members.services import application_submit
+from members.tokens import account_activation_token
 
 RECEIPT_SESSION_KEY = "membership_application_id"
 
 
+def application_rate(group, request) -> str:
+    return settings.APPLICATION_RATE_LIMIT
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(
+    key="ekokommun.auth.ratelimit_address", rate=application_rate, method="POST", block=False
+)
 def application_create(request):
+    if request.method == "POST" and getattr(request, "limited", False):
+        # Anyone may post the form, so one address may not flood the office with applications
+        # (nor with stored documents): nothing of this post is read or stored.
+        # What was typed is offered again, unchecked.
+        form = MembershipApplicationForm(initial=request.POST.dict())
+        limited = _(
+            "Många ansökningar har skickats från din adress på kort tid. Försök igen om en "
+            "timme, eller kontakta kansliet."
+        )
+        context = {"form": form, "limited": limited}
+        return render(request, "members/application_form.html", context, status=429)
     if request.method == "POST":
         form = MembershipApplicationForm(request.POST, request.FILES)
         if form.is_valid():
@@ -49,9 +70,12 @@ def member_list_view(request):
 
 
 class AccountActivateView(auth_views.PasswordResetConfirmView):
-    """Django's password-reset confirmation (same token generator), for the link in the
-    approval e-mail: choosing a password also activates the new reporting account."""
+    """Django's password-reset confirmation page, for the link in the approval e-mail:
+    choosing a password also activates the new reporting account. The link carries an
+    activation token (members.tokens), never accepted from a password-reset e-mail, and opens
+    only an account that was never opened."""
 
+    token_generator = account_activation_token
     form_class = AccountActivateForm
     template_name = "registration/password_reset_confirm.html"
     # The new reporter is logged in and taken straight to reporting.

@@ -1,8 +1,10 @@
 import datetime
+import io
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from members.models import (
     ContactPerson,
@@ -100,31 +102,16 @@ class OrganisationAccessFactory(factory.django.DjangoModelFactory):
             MembershipFactory(organisation=self.organisation)
 
 
-def pdf_bytes(text: str = "Protokollsutdrag") -> bytes:
-    """A small, valid one-page PDF (correct cross-reference table), made in memory."""
-    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+def pdf_bytes(text: str = "Protokollsutdrag", pages: int = 1) -> bytes:
+    """A real PDF written by pypdf (A4 pages, `text` as its title), as the form requires:
+    one that pypdf reads back with at least one page. The same text gives the same bytes."""
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class PendingMembershipFactory(MembershipFactory):

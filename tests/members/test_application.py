@@ -111,6 +111,25 @@ def test_a_link_to_the_programme_may_replace_its_pdf(client):
 
 
 OVERSIZED = b"%PDF-1.4\n" + b"0" * MAX_DOCUMENT_BYTES  # A PDF header, and 10 MB + 9 bytes.
+# The review's squatting upload: 79 bytes that start like a PDF and are none.
+FAKE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+UNREADABLE = (
+    "Filen går inte att läsa som PDF: den kan vara skadad, tom eller lösenordsskyddad. Spara "
+    "dokumentet som PDF igen och bifoga det."
+)
+
+
+def encrypted_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
+    writer.encrypt(user_password="hemligt", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
 
 BAD_INPUT = {
     "missing politician name": (
@@ -142,6 +161,21 @@ BAD_INPUT = {
         {"programme_document": pdf("program.pdf", b"<html><script>alert(1)</script></html>")},
         "programme_document",
         "Filen är ingen PDF. Spara dokumentet som PDF och bifoga det igen.",
+    ),
+    "79 bytes that only start like a PDF": (
+        {"decision_document": pdf("beslut.pdf", FAKE_PDF)},
+        "decision_document",
+        UNREADABLE,
+    ),
+    "a PDF without pages": (
+        {"programme_document": pdf("program.pdf", pdf_bytes(pages=0))},
+        "programme_document",
+        UNREADABLE,
+    ),
+    "a password-protected PDF": (
+        {"decision_document": pdf("beslut.pdf", encrypted_pdf())},
+        "decision_document",
+        UNREADABLE,
     ),
     "an oversized file": (
         {"decision_document": pdf("beslut.pdf", OVERSIZED)},
@@ -223,16 +257,66 @@ def test_a_municipality_that_is_already_a_member_cannot_apply(client, stored_fil
     assert stored_files() == []
 
 
-def test_a_second_application_while_one_is_pending_is_refused(client, stored_files):
-    MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0665"))
-    files_before = stored_files()
+def test_a_pending_application_never_blocks_another(client, stored_files, admin_client):
+    """The review's squat: anyone can post the form for any non-member. The genuine
+    application still goes in, and staff see both, flagged as duplicates."""
+    MembershipApplicationFactory(
+        membership__organisation=MunicipalityFactory(code="0665"),
+        applicant_email="fejk@evil.example",
+    )
     response = client.post(URL, valid_data())
-    assert response.context["form"].errors["organisation"] == [
-        "Det finns redan en ansökan från Vaggeryd som kansliet behandlar. Styrelsen beslutar "
-        "vid sitt nästa möte."
+    assert response.status_code == 302
+    pending = MembershipApplication.objects.pending().filter(membership__organisation__code="0665")
+    assert sorted(pending.values_list("applicant_email", flat=True)) == [
+        "fejk@evil.example",
+        "registrator@vaggeryd.example.se",
     ]
-    assert MembershipApplication.objects.count() == 1
-    assert stored_files() == files_before
+    assert [a.is_duplicate for a in pending.with_duplicate_flag()] == [True, True]
+
+    listing = admin_client.get(reverse("admin:members_membershipapplication_changelist"))
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "dubblett" in html.lower()
+    assert html.count('alt="True"') == 2  # both rows carry the duplicate mark
+
+
+def test_only_one_of_two_pending_applications_can_be_approved(client):
+    from members.services import membership_approve
+
+    first = MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0665"))
+    second = MembershipApplicationFactory(membership__organisation=first.membership.organisation)
+    membership_approve(
+        membership=first.membership, board_meeting_on=timezone.localdate(), site_url="http://x"
+    )
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        membership_approve(
+            membership=second.membership, board_meeting_on=timezone.localdate(), site_url="x"
+        )
+    # Once decided, the other is no longer flagged as a duplicate of a pending one.
+    flags = MembershipApplication.objects.with_duplicate_flag().values_list(
+        "is_duplicate", flat=True
+    )
+    assert list(flags) == [False, False]
+
+
+def test_applications_are_rate_limited_per_address(client, settings, stored_files):
+    settings.APPLICATION_RATE_LIMIT = "3/h"
+    for number in range(3):
+        data = valid_data(organisation=["0665", "0680", "0682"][number])
+        assert client.post(URL, data, REMOTE_ADDR="203.0.113.9").status_code == 302
+    files_before = stored_files()
+
+    refused = client.post(URL, valid_data(organisation="0683"), REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429
+    assert "Många ansökningar har skickats från din adress" in refused.content.decode()
+    assert MembershipApplication.objects.count() == 3
+    assert stored_files() == files_before  # nothing of the refused post was stored
+
+    # Another address (another municipality's office) is not affected.
+    other = client.post(URL, valid_data(organisation="0683"), REMOTE_ADDR="198.51.100.4")
+    assert other.status_code == 302
 
 
 def test_the_service_refuses_too_when_the_form_is_bypassed_and_leaves_no_files(stored_files):
