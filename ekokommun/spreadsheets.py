@@ -39,6 +39,13 @@ def safe_text(text: str) -> str:
     return text
 
 
+def text_from_cell(text: str) -> str:
+    """The text a safe_text cell stood for: a file the site wrote reads back as it was typed."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 def safe_cell(value):
     """A cell value that opens as what it is: text neutralised, everything else unchanged."""
     if isinstance(value, str):

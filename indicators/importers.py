@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ekokommun.import_formats import decode_text, sniff_delimiter
+from ekokommun.spreadsheets import text_from_cell
 from indicators.models import ImportRun, Indicator, IndicatorValue, Revision
 from indicators.numbers import NumberFormatError, decimal_places, parse_decimal
 from indicators.services import (
@@ -645,8 +646,14 @@ def row_to_input(
             year=year,
             value=value,
             status=status,
-            source_note=cell_text(values.get("source"))[:300],
-            comment=str(values.get("comment") or "").strip(),
+            # Text the site neutralised for spreadsheets ("'=…") reads back as it was typed.
+            source_note=text_from_cell(cell_text(values.get("source")))[:300],
+            # A file without a comment column (the open downloads, Kolada) leaves comments be.
+            comment=(
+                text_from_cell(str(values.get("comment") or "").strip())
+                if "comment" in values
+                else None
+            ),
             numerator=numerator,
             denominator=denominator,
         ),

@@ -122,6 +122,9 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
     return counts
 
 
+ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
+
+
 @dataclass(frozen=True)
 class ValueInput:
     """One value to write, as every write path (form, admin import, bulk import) hands it in."""
@@ -132,7 +135,8 @@ class ValueInput:
     value: Decimal | None  # None only when the two numbers below are given: their share
     status: str = IndicatorValue.Status.FINAL
     source_note: str = ""
-    comment: str = ""
+    # None: the row does not say (a file without a comment column); the stored comment stays.
+    comment: str | None = ""
     numerator: Decimal | None = None
     denominator: Decimal | None = None
 
@@ -193,7 +197,8 @@ class ValuesInvalid(ValidationError):
 
 
 def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
-    """The rows as they will be stored, by the one rule for a share given as two numbers.
+    """The rows as they will be stored, by the one rule for a share given as two numbers (and
+    a row that says nothing about its comment keeps the stored one).
 
     A row with both numbers stores their share as its value (validation.share_errors refuses a
     typed value that disagrees). A row with only a value keeps the numbers already stored for
@@ -224,9 +229,13 @@ def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
                 ).values_list("organisation_id", "indicator_id", "year", "numerator", "denominator")
             )
         }
+    kept_comments = _stored_comments([row for row in rows if row.comment is None])
     resolved = []
     for row in rows:
         indicator = row.indicator
+        if row.comment is None:
+            key = (row.organisation_id, indicator.pk, row.year)
+            row = replace(row, comment=kept_comments.get(key, ""))
         if (
             indicator.has_inputs
             and row.numerator is not None
@@ -252,6 +261,21 @@ def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
     return resolved
 
 
+def _stored_comments(rows: list[ValueInput]) -> dict[ValueKey, str]:
+    if not rows:
+        return {}
+    return {
+        (organisation_id, indicator_id, year): comment
+        for organisation_id, indicator_id, year, comment in IndicatorValue.objects.filter(
+            organisation_id__in={r.organisation_id for r in rows},
+            indicator_id__in={r.indicator.pk for r in rows},
+            year__in={r.year for r in rows},
+        )
+        .exclude(comment="")
+        .values_list("organisation_id", "indicator_id", "year", "comment")
+    }
+
+
 def values_check(*, rows: list[ValueInput]) -> list[ValueInput]:
     """The rows as they will be stored (`values_resolve`); raises ValuesInvalid when any row
     breaks its indicator's rules or repeats a key."""
@@ -261,9 +285,6 @@ def values_check(*, rows: list[ValueInput]) -> list[ValueInput]:
     if problems or duplicates:
         raise ValuesInvalid(problems=problems, duplicates=duplicates)
     return rows
-
-
-ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
 
 
 @dataclass

@@ -304,3 +304,17 @@ def test_the_completeness_overview_neutralises_member_names(client, payload):
     client.force_login(UserFactory(is_staff=True))
     content = client.get(reverse("reporting_overview_csv", args=[YEAR])).content
     assert_csv_neutralised(content, payload)
+
+
+@PREFIXES
+def test_a_neutralised_download_reads_back_unchanged_through_the_import(client, vaggeryd, payload):
+    from indicators.importers import read_file, values_import
+
+    value = report_through_the_year_form(client, vaggeryd, payload)
+    for fmt in ["csv", "xlsx"]:
+        content = client.get(f"/kommun/0665/data.{fmt}").content
+        report = values_import(read=read_file(content, fmt=fmt))
+        assert report.ok, report.errors
+        assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+        value.refresh_from_db()
+        assert value.source_note == payload.strip()

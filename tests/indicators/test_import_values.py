@@ -374,3 +374,29 @@ def test_each_command_line_import_is_recorded_but_not_a_dry_run(tmp_path, energy
         1,
         True,
     )
+
+
+def test_a_file_without_a_comment_column_keeps_the_reporters_comments(reference_data):
+    """The open downloads carry no comment column: importing one back must not erase the
+    comments reporters wrote (a file with the column, even empty, does set them)."""
+    from indicators.importers import read_file, values_import
+    from tests.indicators.factories import IndicatorValueFactory
+    from tests.members.factories import MunicipalityFactory
+
+    vaggeryd = MunicipalityFactory(code="0665")
+    value = IndicatorValueFactory(
+        organisation=vaggeryd,
+        indicator=Indicator.objects.get(revision__is_current=True, code="GN.6a"),
+        year=2022,
+        value=Decimal("420"),
+        comment="Ny insamling av matavfall",
+    )
+    without = "kommunkod;nyckeltal;år;värde\r\n0665;GN.6a;2022;410\r\n".encode()
+    assert values_import(read=read_file(without, fmt="csv")).ok
+    value.refresh_from_db()
+    assert (value.value, value.comment) == (Decimal("410"), "Ny insamling av matavfall")
+
+    emptied = "kommunkod;nyckeltal;år;värde;kommentar\r\n0665;GN.6a;2022;410;\r\n".encode()
+    assert values_import(read=read_file(emptied, fmt="csv")).ok
+    value.refresh_from_db()
+    assert value.comment == ""
