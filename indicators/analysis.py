@@ -117,6 +117,12 @@ def strong_set(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
     return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
 
 
+def top_quarter(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
+    """The best quarter, strictly (no minimum): the members that "hör till de starkaste"."""
+    size = math.ceil(len(recent(latest)) / 4)
+    return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
+
+
 def improvers(
     *, rows: Iterable[dict], lower_is_better: bool, limit: int, span: int = IMPROVEMENT_SPAN
 ) -> list[dict]:
@@ -144,6 +150,11 @@ def improvers(
     return found[:limit]
 
 
+def is_better(value: float, than: float, *, lower_is_better: bool) -> bool:
+    """Strictly better in the figure's direction."""
+    return value < than if lower_is_better else value > than
+
+
 def learn_from(
     *,
     strong: list[dict],
@@ -151,9 +162,21 @@ def learn_from(
     own_county_id: int,
     own_population: int | None,
     populations: dict[int, int],
+    own_value: float | None = None,
+    lower_is_better: bool = False,
+    improved: list[dict] | None = None,
+    top: list[dict] | None = None,
     limit: int = LEARN_FROM,
-) -> list[dict]:
-    """Up to `limit` strong members to call, preferring the same county, then similar size."""
+) -> dict:
+    """Whom a member can learn from: {"among_strongest": bool, "members": [...]}.
+
+    Only strong members whose latest value is better than the member's own (`own_value`, in
+    the figure's direction) are suggested, preferring the same county, then similar size. A
+    member that is itself among the strongest (in `top`, the best quarter; `strong` when not
+    given) is told so (`among_strongest`) and offered the members that improved most instead
+    (`improved`, best first), or nobody: never a weaker member without saying so. Without a
+    value of its own, the strong members are suggested.
+    """
 
     def closeness(row: dict) -> tuple:
         population = populations.get(row["organisation_id"])
@@ -163,8 +186,18 @@ def learn_from(
             size_gap = math.inf
         return (row["county_id"] != own_county_id, size_gap, row["name"])
 
-    candidates = [row for row in strong if row["organisation_id"] != own_id]
-    return sorted(candidates, key=closeness)[:limit]
+    if any(row["organisation_id"] == own_id for row in (strong if top is None else top)):
+        others = [row for row in improved or [] if row["organisation_id"] != own_id]
+        return {"among_strongest": True, "members": others[:limit]}
+    candidates = [
+        row
+        for row in strong
+        if row["organisation_id"] != own_id
+        and (
+            own_value is None or is_better(row["value"], own_value, lower_is_better=lower_is_better)
+        )
+    ]
+    return {"among_strongest": False, "members": sorted(candidates, key=closeness)[:limit]}
 
 
 # --- Target tracking -------------------------------------------------------------------------

@@ -237,6 +237,10 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                         source_note="Demodata",
                     )
                 )
+    # Like with like: a region has no household waste. Filtered after generation, so the random
+    # stream (and every other member's data) stays as it was.
+    values = [v for v in values if v.indicator.applies_to_organisation(v.organisation)]
+    targets = [t for t in targets if t.indicator.applies_to_organisation(t.organisation)]
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
     own_figures = _demo_own_figures(params=params, members=chosen, years=years)

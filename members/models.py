@@ -1,5 +1,6 @@
 """Organisations (municipalities and regions), their populations, memberships and contacts."""
 
+import datetime
 import secrets
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,6 +43,14 @@ class MunicipalityQuerySet(models.QuerySet):
 
     def active_members(self):
         return self.filter(memberships__status=Membership.Status.ACTIVE).distinct()
+
+    def members_in(self, year: int):
+        """Organisations that were members at some time during `year`."""
+        return self.filter(
+            models.Exists(
+                Membership.objects.active_in(year).filter(organisation=models.OuterRef("pk"))
+            )
+        )
 
 
 class Municipality(models.Model):
@@ -124,6 +133,17 @@ class MembershipQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Membership.Status.APPLIED)
+
+    def active_in(self, year: int):
+        """Memberships that were in force at some time during `year` (current or since ended).
+
+        The one answer to "who was a member that year": old years' overviews count the
+        members of that year, not today's.
+        """
+        return self.filter(
+            status__in=[Membership.Status.ACTIVE, Membership.Status.RESIGNED],
+            joined_on__lte=datetime.date(year, 12, 31),
+        ).filter(Q(left_on__isnull=True) | Q(left_on__gte=datetime.date(year, 1, 1)))
 
 
 class Membership(models.Model):
