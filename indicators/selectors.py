@@ -1142,6 +1142,8 @@ def indicator_catalogue(*, revision: str | None = None) -> list[dict]:
             "max_value": i.max_value,
             "source": i.source,
             "reported_by": i.reported_by,
+            "applies_to": i.applies_to,
+            "reported_from": i.reported_from,
             "parent": i.parent.code if i.parent else None,
             "continues": (
                 {"revision": i.continues.revision.code, "code": i.continues.code}

@@ -139,6 +139,7 @@ def test_a_regions_page_and_report_show_only_its_figures(client, region, vaggery
     assert "GN.1a" in codes and not codes & MUNICIPAL_2023
     page = client.get(reverse("member_detail", args=[region.code])).content.decode()
     assert "Mängd hushållsavfall" not in page
+    assert "En region jämförs med regioner" in page
     report = client.get(reverse("member_report", args=[region.code, YEAR])).content.decode()
     assert "Mängd hushållsavfall" not in report and "Växthusgasutsläpp" in report
 
@@ -203,3 +204,12 @@ def test_strong_examples_list_municipalities_and_regions_apart(client, region, v
     assert waste["region_strong"] == [] and [r["name"] for r in waste["table"]] == ["Vaggeryd"]
     html = client.get(reverse("indicator_detail", args=["GN.1a"])).content.decode()
     assert "Regioner: starka senaste värden" in html
+
+
+def test_the_open_catalogue_says_whom_each_figure_applies_to(client):
+    body = client.get("/api/v1/indicators/").json()
+    rows = body["results"]
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["GN.6a"]["applies_to"] == "kommun"
+    assert by_code["GN.2a"]["applies_to"] == "alla"
+    assert by_code["GN.6a"]["reported_from"] is None

@@ -19,6 +19,7 @@ from indicators.selectors import (
     member_trends,
     reporting_reminders,
     reporting_year,
+    reporting_years,
 )
 from members.models import Membership, Municipality
 from members.selectors import fees_for_year
@@ -167,6 +168,8 @@ def test_no_reporting_duty_before_the_start_year(promoted):
     new_form = reporting_year(organisation_id=jonkoping.pk, year=2023)
     # The figure stays on the old year's form (one may report it), but is not missing there.
     assert old_form["counts"]["missing"] == new_form["counts"]["missing"] - 1
+    years = reporting_years(organisation_ids=[jonkoping.pk], years=[2022, 2023])[jonkoping.pk]
+    assert [(y["year"], y["total"]) for y in years] == [(2023, 7), (2022, 6)]
     row = next(r for r in old_form["rows"] if r["indicator"].code == "GN.13")
     assert row["required"] is False
     for reminder in reporting_reminders(year=2022):
