@@ -377,8 +377,9 @@ def demo_data_present() -> dict | None:
 @transaction.atomic
 def demo_reset() -> None:
     """Remove demo data (only ever called on a database that holds nothing else)."""
-    IndicatorValue.history.all().delete()
     IndicatorValue.objects.all().delete()
+    # After the values: deleting them records a "deleted" history row for each.
+    IndicatorValue.history.all().delete()
     Target.objects.filter(organisation__isnull=False).delete()
     Indicator.objects.own().delete()
     ContactPerson.objects.all().delete()

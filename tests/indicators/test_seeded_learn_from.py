@@ -35,6 +35,7 @@ def seeded_site(django_db_setup, django_db_blocker):
         finally:
             demo_reset()
             get_user_model().objects.filter(username="admin").delete()
+            assert not IndicatorValue.history.exists()  # nothing left for the next module
 
 
 @pytest.fixture
