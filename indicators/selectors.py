@@ -129,6 +129,7 @@ def indicator_summary(indicator: Indicator) -> dict:
         "source": indicator.source,
         "description": indicator.description,
         "reported_by": indicator.get_reported_by_display(),
+        "applies_to": indicator.applies_to,
         "revision": indicator.revision.code if indicator.revision_id else None,
         "is_current": indicator.revision.is_current if indicator.revision_id else True,
         "label": indicator.label,

@@ -204,6 +204,9 @@ def test_strong_examples_list_municipalities_and_regions_apart(client, region, v
     assert waste["region_strong"] == [] and [r["name"] for r in waste["table"]] == ["Vaggeryd"]
     html = client.get(reverse("indicator_detail", args=["GN.1a"])).content.decode()
     assert "Regioner: starka senaste värden" in html
+    assert "Medlemskommunernas medel: regionerna räknas inte in" in html
+    waste_html = client.get(reverse("indicator_detail", args=["GN.6a"])).content.decode()
+    assert "Regioner: starka senaste värden" not in waste_html
 
 
 def test_the_open_catalogue_says_whom_each_figure_applies_to(client):
