@@ -70,6 +70,13 @@ def test_a_former_members_page_names_its_years_and_keeps_its_series(client):
     assert [p["year"] for p in block["series"]] == [2015, 2018]
 
 
+def test_the_former_members_years_in_english(client):
+    resigned("0665", joined=datetime.date(2012, 12, 17), left=datetime.date(2019, 12, 31))
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("member_detail", args=["0665"])).content.decode()
+    assert "Former member (2012–2019)" in html and "Tidigare medlem" not in html
+
+
 def test_a_member_that_left_and_rejoined_is_a_member_again(client):
     eda = resigned("1730", joined=datetime.date(2005, 3, 1), left=datetime.date(2010, 6, 30))
     MembershipFactory(organisation=eda, joined_on=datetime.date(2016, 1, 1))
