@@ -57,7 +57,13 @@ class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         "retired_on",
     ]
     # Own figures (with an owner) are the members'; staff promote them from their own page.
-    list_filter = [("owner", admin.EmptyFieldListFilter), "revision", "reported_by", "direction"]
+    list_filter = [
+        ("owner", admin.EmptyFieldListFilter),
+        "revision",
+        "reported_by",
+        "applies_to",
+        "direction",
+    ]
     search_fields = ["code", "name", "name_en", "owner__name"]
     list_select_related = ["revision", "continues__revision", "owner"]
     ordering = ["-revision__code", "owner__name", "display_order"]

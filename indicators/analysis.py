@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.numbers import decimal_places, format_decimal
+from members.collation import swedish_key
 
 # A value this many years older than the indicator's latest year no longer counts as "latest".
 RECENT_YEARS = 5
@@ -105,7 +106,10 @@ def strongest(*, latest: dict[int, dict], lower_is_better: bool, limit: int) -> 
     """The members with the best recent latest values in the desired direction."""
     ordered = sorted(
         recent(latest).values(),
-        key=lambda row: (row["value"] if lower_is_better else -row["value"], row["name"]),
+        key=lambda row: (
+            row["value"] if lower_is_better else -row["value"],
+            swedish_key(row["name"]),
+        ),
     )
     return ordered[:limit]
 
@@ -114,6 +118,12 @@ def strong_set(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
     """The best quarter of members on an indicator (at least three): the pool of good examples."""
     pool = recent(latest)
     size = max(LEARN_FROM, math.ceil(len(pool) / 4))
+    return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
+
+
+def top_quarter(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
+    """The best quarter, strictly (no minimum): the members that "hör till de starkaste"."""
+    size = math.ceil(len(recent(latest)) / 4)
     return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
 
 
@@ -140,8 +150,13 @@ def improvers(
         found.append(
             {**row, "earlier": earlier, "gain": gain, "gain_share": gain / abs(earlier["value"])}
         )
-    found.sort(key=lambda item: (-item["gain_share"], item["name"]))
+    found.sort(key=lambda item: (-item["gain_share"], swedish_key(item["name"])))
     return found[:limit]
+
+
+def is_better(value: float, than: float, *, lower_is_better: bool) -> bool:
+    """Strictly better in the figure's direction."""
+    return value < than if lower_is_better else value > than
 
 
 def learn_from(
@@ -151,9 +166,21 @@ def learn_from(
     own_county_id: int,
     own_population: int | None,
     populations: dict[int, int],
+    own_value: float | None = None,
+    lower_is_better: bool = False,
+    improved: list[dict] | None = None,
+    top: list[dict] | None = None,
     limit: int = LEARN_FROM,
-) -> list[dict]:
-    """Up to `limit` strong members to call, preferring the same county, then similar size."""
+) -> dict:
+    """Whom a member can learn from: {"among_strongest": bool, "members": [...]}.
+
+    Only strong members whose latest value is better than the member's own (`own_value`, in
+    the figure's direction) are suggested, preferring the same county, then similar size. A
+    member that is itself among the strongest (in `top`, the best quarter; `strong` when not
+    given) is told so (`among_strongest`) and offered the members that improved most instead
+    (`improved`, best first), or nobody: never a weaker member without saying so. Without a
+    value of its own, the strong members are suggested.
+    """
 
     def closeness(row: dict) -> tuple:
         population = populations.get(row["organisation_id"])
@@ -163,8 +190,18 @@ def learn_from(
             size_gap = math.inf
         return (row["county_id"] != own_county_id, size_gap, row["name"])
 
-    candidates = [row for row in strong if row["organisation_id"] != own_id]
-    return sorted(candidates, key=closeness)[:limit]
+    if any(row["organisation_id"] == own_id for row in (strong if top is None else top)):
+        others = [row for row in improved or [] if row["organisation_id"] != own_id]
+        return {"among_strongest": True, "members": others[:limit]}
+    candidates = [
+        row
+        for row in strong
+        if row["organisation_id"] != own_id
+        and (
+            own_value is None or is_better(row["value"], own_value, lower_is_better=lower_is_better)
+        )
+    ]
+    return {"among_strongest": False, "members": sorted(candidates, key=closeness)[:limit]}
 
 
 # --- Target tracking -------------------------------------------------------------------------

@@ -233,6 +233,12 @@ class IndicatorOut(Schema):
     source: str
     source_en: str = Field(..., description="Datakällan på engelska, om katalogen har den.")
     reported_by: Literal["member", "national"]
+    applies_to: Literal["alla", "kommun", "region"] = Field(
+        ..., description="Vilka slags organisationer nyckeltalet gäller."
+    )
+    reported_from: int | None = Field(
+        ..., description="Första året medlemmarna ska rapportera det, om inte alla år."
+    )
     parent: str | None = Field(..., description="Huvudindikatorns kod, om den har en.")
     continues: IndicatorRef | None = Field(
         ..., description="Nyckeltalet i en äldre revision som serien fortsätter."

@@ -237,6 +237,10 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                         source_note="Demodata",
                     )
                 )
+    # Like with like: a region has no household waste. Filtered after generation, so the random
+    # stream (and every other member's data) stays as it was.
+    values = [v for v in values if v.indicator.applies_to_organisation(v.organisation)]
+    targets = [t for t in targets if t.indicator.applies_to_organisation(t.organisation)]
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
     own_figures = _demo_own_figures(params=params, members=chosen, years=years)
@@ -373,8 +377,9 @@ def demo_data_present() -> dict | None:
 @transaction.atomic
 def demo_reset() -> None:
     """Remove demo data (only ever called on a database that holds nothing else)."""
-    IndicatorValue.history.all().delete()
     IndicatorValue.objects.all().delete()
+    # After the values: deleting them records a "deleted" history row for each.
+    IndicatorValue.history.all().delete()
     Target.objects.filter(organisation__isnull=False).delete()
     Indicator.objects.own().delete()
     ContactPerson.objects.all().delete()

@@ -422,3 +422,11 @@ class PromoteForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Lämna tomt för att behålla namnet."),
     )
+    reported_from = forms.IntegerField(
+        label=gettext_lazy("Rapporteras från år"),
+        help_text=gettext_lazy(
+            "Första året alla medlemmar ska rapportera nyckeltalet. Tidigare år räknas det inte "
+            "som saknat, och ingen påminns om dem."
+        ),
+        error_messages={"required": gettext_lazy("Ange från vilket år nyckeltalet rapporteras.")},
+    )

@@ -66,6 +66,21 @@ class IndicatorQuerySet(models.QuerySet):
     def reported_by_members(self):
         return self.filter(reported_by=Indicator.ReportedBy.MEMBER)
 
+    def applying_to(self, kind: str):
+        """Figures that apply to organisations of `kind` (Municipality.Kind)."""
+        return self.filter(applies_to_kind(kind))
+
+    def required_in(self, year: int):
+        """Figures members must report for `year` (a promoted figure only from its start)."""
+        return self.filter(Q(reported_from__isnull=True) | Q(reported_from__lte=year))
+
+
+def applies_to_kind(kind: str, prefix: str = "") -> Q:
+    """Q for figures that apply to organisations of `kind`; `prefix` reaches them via a relation."""
+    return Q(**{f"{prefix}applies_to": Indicator.AppliesTo.ALL}) | Q(
+        **{f"{prefix}applies_to": kind}
+    )
+
 
 class Indicator(models.Model):
     class Direction(models.TextChoices):
@@ -75,6 +90,12 @@ class Indicator(models.Model):
     class ReportedBy(models.TextChoices):
         MEMBER = "member", _("medlemmen")
         NATIONAL = "national", _("nationell databas")
+
+    class AppliesTo(models.TextChoices):
+        # The values equal Municipality.Kind's, so a figure and an organisation compare directly.
+        ALL = "alla", _("kommuner och regioner")
+        MUNICIPALITY = "kommun", _("bara kommuner")
+        REGION = "region", _("bara regioner")
 
     revision = models.ForeignKey(
         Revision,
@@ -161,6 +182,28 @@ class Indicator(models.Model):
         verbose_name=_("huvudindikator"),
     )
     display_order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    applies_to = models.CharField(
+        _("gäller"),
+        max_length=6,
+        choices=AppliesTo.choices,
+        default=AppliesTo.ALL,
+        help_text=_(
+            "Vilka slags organisationer nyckeltalet gäller. Bara de ser det i sitt formulär, på "
+            "sin sida och i sin rapport, och medelvärden och exempel jämför kommuner med kommuner "
+            "och regioner med regioner. Osäkert i katalogen: om växthusgasutsläpp per invånare, "
+            "ekologiska livsmedel och certifierade skolor ska gälla regioner (regioner driver få "
+            "skolor); rätta här när det är klarlagt. Egna nyckeltal gäller alltid sin medlem."
+        ),
+    )
+    reported_from = models.PositiveSmallIntegerField(
+        _("rapporteras från"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Första året medlemmarna ska rapportera nyckeltalet, t.ex. för ett nyckeltal som "
+            "blivit gemensamt. Tidigare år räknas det inte som saknat. Tomt: alla år."
+        ),
+    )
     # A share computed from two numbers the reporter may enter instead of the value.
     numerator_label = models.CharField(_("täljare"), max_length=200, blank=True)
     denominator_label = models.CharField(_("nämnare"), max_length=200, blank=True)
@@ -194,6 +237,15 @@ class Indicator(models.Model):
             ),
             models.CheckConstraint(
                 name="indicator_decimals_at_most_4", condition=Q(decimals__lte=4)
+            ),
+            models.CheckConstraint(
+                name="indicator_applies_to_valid",
+                condition=Q(applies_to__in=["alla", "kommun", "region"]),
+            ),
+            models.CheckConstraint(
+                name="indicator_reported_from_1990",
+                condition=Q(reported_from__isnull=True) | Q(reported_from__gte=FIRST_YEAR),
+                violation_error_message=_("Året kan inte vara före 1990."),
             ),
             models.CheckConstraint(name="indicator_not_own_parent", condition=~Q(parent=F("id"))),
             # Either the catalogue's (in a revision) or a member's own (outside every revision).
@@ -281,6 +333,15 @@ class Indicator(models.Model):
     @property
     def lower_is_better(self) -> bool:
         return self.direction == self.Direction.LOWER
+
+    def applies_to_organisation(self, organisation: Municipality) -> bool:
+        """Own figures apply to their owner; catalogue figures to the kinds the catalogue says."""
+        if self.is_own:
+            return self.owner_id == organisation.pk
+        return self.applies_to in (self.AppliesTo.ALL, organisation.kind)
+
+    def required_in(self, year: int) -> bool:
+        return self.reported_from is None or year >= self.reported_from
 
     @property
     def has_inputs(self) -> bool:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +23,7 @@ from indicators.models import (
     ReminderSent,
     StatusBand,
     Target,
+    applies_to_kind,
 )
 from indicators.numbers import decimal_places, format_decimal
 from members.cache import versioned
@@ -42,6 +43,22 @@ from members.models import (
 ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
 # Values of the common catalogue: own figures never enter averages or good examples.
 COMMON = Q(indicator__owner__isnull=True)
+# Values of organisations the figure applies to: a region's value of a municipal figure (household
+# waste, say) is never compared, averaged or suggested.
+APPLICABLE = Q(indicator__applies_to=Indicator.AppliesTo.ALL) | Q(
+    indicator__applies_to=F("organisation__kind")
+)
+MUNICIPALITY = Municipality.Kind.MUNICIPALITY
+REGION = Municipality.Kind.REGION
+
+
+def _compared_kinds(indicator: Indicator) -> list[str]:
+    """The kinds of organisation compared on `indicator`, the main one first (like with like)."""
+    if indicator.applies_to == Indicator.AppliesTo.REGION:
+        return [REGION]
+    if indicator.applies_to == Indicator.AppliesTo.MUNICIPALITY:
+        return [MUNICIPALITY]
+    return [MUNICIPALITY, REGION]
 
 
 def _measurable(queryset):
@@ -66,14 +83,17 @@ def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
 
 
 def current_and_own_indicators(
-    *, own: Q, with_bands: bool = True
+    *, own: Q, with_bands: bool = True, applying_to: Q | None = None
 ) -> tuple[list[Indicator], list[Indicator]]:
     """current_indicators() and the own figures matching `own`, in one query (two with bands).
 
     Own figures come in their own list (active first, then retired), so callers keep them apart
-    from the common ones.
+    from the common ones. `applying_to` narrows the catalogue's figures (e.g. to one kind of
+    organisation).
     """
     catalogue = Q(owner__isnull=True, revision__is_current=True)
+    if applying_to is not None:
+        catalogue &= applying_to
     queryset = (
         _measurable(Indicator.objects.filter(catalogue | own))
         .select_related("revision", "continues__revision", "adopted_from__owner")
@@ -124,6 +144,7 @@ def indicator_summary(indicator: Indicator) -> dict:
         "source": indicator.display_source,
         "description": indicator.description,
         "reported_by": indicator.get_reported_by_display(),
+        "applies_to": indicator.applies_to,
         "revision": indicator.revision.code if indicator.revision_id else None,
         "is_current": indicator.revision.is_current if indicator.revision_id else True,
         "label": indicator.label,
@@ -171,21 +192,28 @@ def _display(value: float | None, indicator: dict) -> str:
 
 
 def yearly_averages(
-    *, indicator_ids: list[int], county_id: int | None = None, data_version: int | None = None
+    *,
+    indicator_ids: list[int],
+    county_id: int | None = None,
+    kind: str = MUNICIPALITY,
+    data_version: int | None = None,
 ) -> dict[int, dict[int, dict]]:
     """{indicator id: {year: {sekom, sekom_n, county, county_n}}} over current members (1 query).
 
-    The SEKOM average of a year is the mean over the active members that reported that year.
+    The SEKOM average of a year is the mean over the active members of `kind` (municipalities
+    or regions: like with like) that reported that year, on figures that apply to that kind.
     """
     return versioned(
         "averages",
         version=data_version,
-        parts=(county_id, *sorted(indicator_ids)),
-        compute=lambda: _yearly_averages(indicator_ids=indicator_ids, county_id=county_id),
+        parts=(kind, county_id, *sorted(indicator_ids)),
+        compute=lambda: _yearly_averages(
+            indicator_ids=indicator_ids, county_id=county_id, kind=kind
+        ),
     )
 
 
-def _yearly_averages(*, indicator_ids: list[int], county_id: int | None) -> dict:
+def _yearly_averages(*, indicator_ids: list[int], county_id: int | None, kind: str) -> dict:
     aggregates = {"sekom": Avg("value"), "sekom_n": Count("id")}
     if county_id is not None:
         in_county = Q(organisation__county_id=county_id)
@@ -195,6 +223,7 @@ def _yearly_averages(*, indicator_ids: list[int], county_id: int | None) -> dict
         }
     rows = (
         IndicatorValue.objects.filter(ACTIVE, COMMON, indicator_id__in=indicator_ids)
+        .filter(applies_to_kind(kind, "indicator__"), organisation__kind=kind)
         .values("indicator_id", "year")
         .annotate(**aggregates)
         .order_by()
@@ -210,18 +239,22 @@ def _yearly_averages(*, indicator_ids: list[int], county_id: int | None) -> dict
     return result
 
 
-def _recent_latest_values(*, newest_years: dict[int, int]) -> dict[int, dict[int, dict]]:
-    """{indicator id: {organisation id: latest row}} for active members, recent years only.
+def _recent_latest_values(
+    *, newest_years: dict[int, int], kind: str, lower_is_better: dict[int, bool]
+) -> dict[int, dict]:
+    """{indicator id: {"latest": {organisation id: latest row}, "improvers": [...]}} for the
+    active members of `kind`, recent years only (and far enough back to see who improved most).
 
-    `newest_years` maps each indicator to the newest year any member reported it.
+    `newest_years` maps each indicator to the newest year any member of `kind` reported it.
     """
     if not newest_years:
         return {}
     recent_years = Q()
     for indicator_id, newest in newest_years.items():
-        recent_years |= Q(indicator_id=indicator_id, year__gt=newest - analysis.RECENT_YEARS)
+        oldest = newest - analysis.RECENT_YEARS - analysis.IMPROVEMENT_SPAN
+        recent_years |= Q(indicator_id=indicator_id, year__gt=oldest)
     rows = (
-        IndicatorValue.objects.filter(ACTIVE, COMMON)
+        IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, organisation__kind=kind)
         .filter(recent_years)
         .values(
             "indicator_id",
@@ -239,7 +272,17 @@ def _recent_latest_values(*, newest_years: dict[int, int]) -> dict[int, dict[int
     by_indicator: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         by_indicator[row["indicator_id"]].append(_value_row(row))
-    return {ind: analysis.latest_per_member(items) for ind, items in by_indicator.items()}
+    result = {}
+    for indicator_id, items in by_indicator.items():
+        lower = lower_is_better[indicator_id]
+        result[indicator_id] = {
+            "latest": analysis.latest_per_member(items),
+            # One more than shown: the member itself may be among them.
+            "improvers": analysis.improvers(
+                rows=items, lower_is_better=lower, limit=analysis.LEARN_FROM + 1
+            ),
+        }
+    return result
 
 
 def _value_row(row: dict) -> dict:
@@ -267,6 +310,9 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
     yearly report).
     """
     # The member and every active member's latest population, for "similar size", in one query.
+    ended = Membership.objects.filter(
+        organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
+    ).order_by("-left_on")
     organisations = (
         Municipality.objects.select_related("county")
         .annotate(
@@ -274,7 +320,11 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
                 Population.objects.filter(municipality=OuterRef("pk"))
                 .order_by("-year")
                 .values("inhabitants")[:1]
-            )
+            ),
+            # For a former member's page ("Tidigare medlem (2012–2019)"): no extra query.
+            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk"))),
+            last_joined_on=Subquery(ended.values("joined_on")[:1]),
+            last_left_on=Subquery(ended.values("left_on")[:1]),
         )
         .filter(Q(code=code) | Q(memberships__status=Membership.Status.ACTIVE))
         .distinct()
@@ -287,6 +337,9 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
     if organisation is None:
         raise Http404("Medlemmen finns inte.")
     indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
+    # Only the figures that apply to this kind of organisation: a region has no household waste.
+    indicators = [i for i in indicators if i.applies_to_organisation(organisation)]
+    kind = organisation.kind
     ids = [i.pk for i in indicators]
     own_ids = [i.pk for i in own_indicators]
     older_ids = [i.continues_id for i in indicators if i.continues_id]
@@ -303,7 +356,7 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
         if last_changed is None or value.entered_at > last_changed:
             last_changed = value.entered_at
     averages = yearly_averages(
-        indicator_ids=ids, county_id=organisation.county_id, data_version=data_version
+        indicator_ids=ids, county_id=organisation.county_id, kind=kind, data_version=data_version
     )
     targets: dict[int, list[dict]] = defaultdict(list)
     for target in Target.objects.filter(
@@ -320,11 +373,14 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
         )
     # The averages already tell the newest year of each indicator: no extra query for "recent".
     newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    lower_is_better = {i.pk: i.lower_is_better for i in indicators}
     latest_values = versioned(
-        "recent-latest",
+        "learn-from",
         version=data_version,
-        parts=tuple(sorted(newest_years.items())),
-        compute=lambda: _recent_latest_values(newest_years=newest_years),
+        parts=(kind, *sorted(newest_years.items())),
+        compute=lambda: _recent_latest_values(
+            newest_years=newest_years, kind=kind, lower_is_better=lower_is_better
+        ),
     )
 
     blocks = []
@@ -336,25 +392,18 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
             targets=targets.get(indicator.pk, []),
         )
         per_year = averages.get(indicator.pk, {})
-        strong = analysis.strong_set(
-            latest=latest_values.get(indicator.pk, {}),
-            lower_is_better=indicator.lower_is_better,
-        )
+        pool = latest_values.get(indicator.pk, {"latest": {}, "improvers": []})
         block["averages"] = [
             {"year": year, **per_year[year]}
             for year in sorted(per_year)
             if until is None or year <= until
         ]
-        block["learn_from"] = [
-            {**row, "display": _display(row["value"], block)}
-            for row in analysis.learn_from(
-                strong=strong,
-                own_id=organisation.pk,
-                own_county_id=organisation.county_id,
-                own_population=organisation.inhabitants,
-                populations=populations,
-            )
-        ]
+        block |= _learn_from_block(
+            block,
+            pool=pool,
+            organisation=organisation,
+            populations=populations,
+        )
         blocks.append(block)
     own_blocks = [
         _member_block(
@@ -363,6 +412,8 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
         | {
             "averages": [],
             "learn_from": [],
+            "learn_from_strongest": False,
+            "learn_from_note": "",
             "adopted_from": (
                 {
                     "id": indicator.adopted_from_id,
@@ -385,10 +436,66 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
             "county": organisation.county.name,
             "county_id": organisation.county_id,
             "inhabitants": organisation.inhabitants,
+            "membership": _membership_summary(organisation),
         },
         "indicators": blocks,
         "own_indicators": own_blocks,
         "last_changed": last_changed,
+    }
+
+
+def _membership_summary(organisation: Municipality) -> dict:
+    """Member now, former member (with the years of its latest membership), or never one."""
+    if organisation.is_member:
+        return {"state": "member", "text": ""}
+    if organisation.last_left_on is not None:
+        joined = organisation.last_joined_on
+        years = {"joined": joined.year if joined else "", "left": organisation.last_left_on.year}
+        text = (
+            gettext("Tidigare medlem (%(joined)s–%(left)s)") % years
+            if joined
+            else gettext("Tidigare medlem (till %(left)s)") % years
+        )
+        return {"state": "former", "text": text, **years}
+    return {"state": "none", "text": gettext("Inte medlem i SEKOM")}
+
+
+def _learn_from_block(
+    block: dict, *, pool: dict, organisation: Municipality, populations: dict[int, int]
+) -> dict:
+    """Whom the member can learn from on one figure: only members doing better than it.
+
+    When the member is itself among the strongest, the block says so and offers the members
+    that improved most (each with its improvement), or nobody.
+    """
+    own_latest = block["latest"]
+    lower = block["lower_is_better"]
+    chosen = analysis.learn_from(
+        strong=analysis.strong_set(latest=pool["latest"], lower_is_better=lower),
+        top=analysis.top_quarter(latest=pool["latest"], lower_is_better=lower),
+        improved=pool["improvers"],
+        own_id=organisation.pk,
+        own_value=own_latest["value"] if own_latest else None,
+        lower_is_better=block["lower_is_better"],
+        own_county_id=organisation.county_id,
+        own_population=organisation.inhabitants,
+        populations=populations,
+    )
+    rows = []
+    for row in chosen["members"]:
+        item = {**row, "display": _display(row["value"], block)}
+        if "earlier" in row:
+            item["earlier_display"] = _display(row["earlier"]["value"], block)
+        rows.append(item)
+    note = ""
+    if chosen["among_strongest"]:
+        note = gettext("%(name)s hör till de starkaste i detta nyckeltal.") % {
+            "name": organisation.name
+        }
+    return {
+        "learn_from": rows,
+        "learn_from_strongest": chosen["among_strongest"],
+        "learn_from_note": note,
     }
 
 
@@ -490,17 +597,23 @@ def indicator_overview(
     """
     indicator = indicator_detail_object(code=code, revision=revision)
     summary = indicator_summary(indicator)
-    per_year = yearly_averages(indicator_ids=[indicator.pk], data_version=data_version).get(
-        indicator.pk, {}
-    )
+    kinds = _compared_kinds(indicator)
+    per_year = yearly_averages(
+        indicator_ids=[indicator.pk], kind=kinds[0], data_version=data_version
+    ).get(indicator.pk, {})
     rows = [
-        _value_row(row) | {"preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY}
-        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, indicator=indicator)
+        _value_row(row)
+        | {
+            "preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY,
+            "kind": row["organisation__kind"],
+        }
+        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, indicator=indicator)
         .values(
             "organisation_id",
             "year",
             "value",
             "status",
+            "organisation__kind",
             "organisation__code",
             "organisation__name",
             "organisation__county_id",
@@ -512,14 +625,24 @@ def indicator_overview(
     for row in rows:
         row["display"] = _display(row["value"], summary)
     latest = analysis.latest_per_member(rows)
-    best = analysis.strongest(
-        latest=latest, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
-    )
-    improved = analysis.improvers(
-        rows=rows, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
-    )
-    for item in improved:
-        item["earlier_display"] = _display(item["earlier"]["value"], summary)
+    # Strong examples compare like with like: municipalities with municipalities, regions with
+    # regions (each kind its own list).
+    examples = {}
+    for kind in kinds:
+        of_kind = [row for row in rows if row["kind"] == kind]
+        best = analysis.strongest(
+            latest=analysis.latest_per_member(of_kind),
+            lower_is_better=indicator.lower_is_better,
+            limit=analysis.STRONG_EXAMPLES,
+        )
+        improved = analysis.improvers(
+            rows=of_kind, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
+        )
+        for item in improved:
+            item["earlier_display"] = _display(item["earlier"]["value"], summary)
+        examples[kind] = (best, improved)
+    best, improved = examples[kinds[0]]
+    region_best, region_improved = examples.get(REGION, ([], [])) if len(kinds) > 1 else ([], [])
     table = sorted_swedish(latest.values())
     counties = list(County.objects.order_by("code").values("code", "name"))
     if county:
@@ -537,6 +660,9 @@ def indicator_overview(
         # Listed alphabetically: these are examples to learn from, not a ranking.
         "strong": sorted_swedish(best),
         "improvers": sorted_swedish(improved),
+        "compared_kind": kinds[0],
+        "region_strong": sorted_swedish(region_best),
+        "region_improvers": sorted_swedish(region_improved),
         "table": table,
         "counties": counties,
         "county": county,
@@ -559,7 +685,14 @@ def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
 def home_overview(*, data_version: int | None = None) -> list[dict]:
     """Each current indicator with the SEKOM average's latest value, year and direction."""
     indicators = current_indicators()
+    # The municipalities' average (every figure applies to municipalities unless it is a
+    # region-only one, which then shows the regions' average).
     averages = yearly_averages(indicator_ids=[i.pk for i in indicators], data_version=data_version)
+    region_only = [i.pk for i in indicators if _compared_kinds(i) == [REGION]]
+    if region_only:
+        averages |= yearly_averages(
+            indicator_ids=region_only, kind=REGION, data_version=data_version
+        )
     result = []
     for indicator in indicators:
         summary = indicator_summary(indicator)
@@ -579,7 +712,7 @@ def compare_series(
     """One indicator's series for up to five members, with the SEKOM average."""
     summary = indicator_summary(indicator)
     organisations = list(
-        Municipality.objects.filter(code__in=codes[:5]).values("pk", "code", "name")
+        Municipality.objects.filter(code__in=codes[:5]).values("pk", "code", "name", "kind")
     )
     order = {code: position for position, code in enumerate(codes)}
     organisations.sort(key=lambda org: order.get(org["code"], 99))
@@ -595,9 +728,12 @@ def compare_series(
                 "preliminary": value.status == IndicatorValue.Status.PRELIMINARY,
             }
         )
-    per_year = yearly_averages(indicator_ids=[indicator.pk], data_version=data_version).get(
-        indicator.pk, {}
-    )
+    # Like with like: regions compared with each other get the regions' average.
+    regions_only = bool(organisations) and all(org["kind"] == REGION for org in organisations)
+    kind = REGION if regions_only else _compared_kinds(indicator)[0]
+    per_year = yearly_averages(
+        indicator_ids=[indicator.pk], kind=kind, data_version=data_version
+    ).get(indicator.pk, {})
     return {
         "indicator": summary,
         "members": [
@@ -758,8 +894,12 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
     ones leave the form); they have their own counts and never count towards the catalogue's
     completeness.
     """
+    # The organisation's kind inside the same query: a region's form lists only its figures.
+    kind = Subquery(Municipality.objects.filter(pk=organisation_id).values("kind")[:1])
     indicators, own = current_and_own_indicators(
-        own=Q(owner_id=organisation_id, retired_on__isnull=True), with_bands=False
+        own=Q(owner_id=organisation_id, retired_on__isnull=True),
+        with_bands=False,
+        applying_to=Q(applies_to=Indicator.AppliesTo.ALL) | Q(applies_to=kind),
     )
     values = {
         (v.indicator_id, v.year): v
@@ -777,17 +917,20 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
             current = values.get((indicator.pk, year))
             previous = values.get((indicator.pk, year - 1))
             editable = indicator.reported_by == Indicator.ReportedBy.MEMBER
+            # A figure promoted into the catalogue is owed only from its start year.
+            required = editable and indicator.required_in(year)
             rows.append(
                 {
                     "indicator": indicator,
                     "editable": editable,
+                    "required": required,
                     "value": current,
                     "display": _value_display(current, indicator),
                     "previous": previous,
                     "previous_display": _value_display(previous, indicator),
                 }
             )
-            if editable:
+            if required:
                 if current is None:
                     counts["missing"] += 1
                 elif current.status == IndicatorValue.Status.PRELIMINARY:
@@ -814,32 +957,46 @@ def _value_display(value: IndicatorValue | None, indicator: Indicator) -> str:
 
 
 def reporting_years(*, organisation_ids: list[int], years: list[int]) -> dict[int, list[dict]]:
-    """For each organisation, each year's completeness (newest first): two queries."""
+    """For each organisation, each year's completeness (newest first): three queries.
+
+    Counted are the figures that apply to the organisation's kind and are owed that year.
+    """
     indicators = reported_indicators()
+    kinds = dict(Municipality.objects.filter(pk__in=organisation_ids).values_list("pk", "kind"))
     counted = (
         IndicatorValue.objects.filter(
             organisation_id__in=organisation_ids, indicator__in=indicators, year__in=years
         )
-        .values("organisation_id", "year", "status")
+        .values("organisation_id", "year", "indicator_id", "status")
         .annotate(n=Count("id"))
         .order_by()
     )
+    owed_by = {i.pk: i for i in indicators}
     tally: dict[tuple[int, int], dict[str, int]] = {}
     for row in counted:
+        indicator = owed_by[row["indicator_id"]]
+        kind = kinds.get(row["organisation_id"])
+        if indicator.applies_to not in (Indicator.AppliesTo.ALL, kind) or not (
+            indicator.required_in(row["year"])
+        ):
+            continue  # A value nobody owes (a region's household waste) fills no gap.
         key = (row["organisation_id"], row["year"])
-        tally.setdefault(key, {"final": 0, "preliminary": 0})[row["status"]] = row["n"]
+        tally.setdefault(key, {"final": 0, "preliminary": 0})[row["status"]] += row["n"]
     result = {}
     for organisation_id in organisation_ids:
         result[organisation_id] = []
+        kind = kinds.get(organisation_id)
+        applying = [i for i in indicators if i.applies_to in (Indicator.AppliesTo.ALL, kind)]
         for year in sorted(years, reverse=True):
             counts = tally.get((organisation_id, year), {"final": 0, "preliminary": 0})
-            missing = len(indicators) - counts["final"] - counts["preliminary"]
+            owed = sum(1 for i in applying if i.required_in(year))
+            missing = owed - counts["final"] - counts["preliminary"]
             result[organisation_id].append(
                 {
                     "year": year,
                     **counts,
                     "missing": missing,
-                    "total": len(indicators),
+                    "total": owed,
                     "state": completeness_state(**counts, missing=missing),
                 }
             )
@@ -896,15 +1053,21 @@ def value_history(*, organisation_id: int, indicator: Indicator, year: int) -> l
 HISTORY_TYPES = {"+": _("skapat"), "~": _("ändrat"), "-": _("borttaget")}
 
 
-def completeness_overview(*, year: int) -> dict:
-    """Active members by member-reported indicators for one year: three queries.
+NOT_APPLICABLE = "na"
 
-    Each cell is missing, preliminary or final; counts per member and per indicator. Members
-    are listed by county and name, never by how much they have reported.
+
+def completeness_overview(*, year: int) -> dict:
+    """That year's members by member-reported indicators for one year: three queries.
+
+    The members are those of `year` (Membership.objects.active_in), not today's; the figures
+    those owed that year (a promoted figure from its start year on). Each cell is missing,
+    preliminary, final or NOT_APPLICABLE (a municipal figure on a region's row, never counted);
+    counts per member and per indicator. Members are listed by county and name, never by how
+    much they have reported.
     """
-    indicators = reported_indicators()
+    indicators = [i for i in reported_indicators() if i.required_in(year)]
     members = list(
-        Municipality.objects.active_members()
+        Municipality.objects.members_in(year)
         .select_related("county")
         .order_by("county__code", swedish("name"))
     )
@@ -920,6 +1083,9 @@ def completeness_overview(*, year: int) -> dict:
         counts = {"final": 0, "preliminary": 0, "missing": 0}
         cells = []
         for position, indicator in enumerate(indicators):
+            if not indicator.applies_to_organisation(member):
+                cells.append(NOT_APPLICABLE)
+                continue
             status = statuses.get((member.pk, indicator.pk), "missing")
             counts[status] += 1
             per_indicator[position][status] += 1
@@ -1149,6 +1315,8 @@ def indicator_catalogue(*, revision: str | None = None) -> list[dict]:
             "source": i.source,
             "source_en": i.source_en,
             "reported_by": i.reported_by,
+            "applies_to": i.applies_to,
+            "reported_from": i.reported_from,
             "parent": i.parent.code if i.parent else None,
             "continues": (
                 {"revision": i.continues.revision.code, "code": i.continues.code}

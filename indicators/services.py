@@ -81,6 +81,7 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
                     "source_en": item.get("source_en", ""),
                     "reported_by": item["reported_by"],
                     "display_order": item["display_order"],
+                    "applies_to": item.get("applies_to", Indicator.AppliesTo.ALL),
                     "numerator_label": item.get("numerator_label", ""),
                     "denominator_label": item.get("denominator_label", ""),
                     "input_scale": Decimal(item.get("input_scale", "1")),
@@ -948,12 +949,16 @@ def _move_targets(*, source_ids: list[int], target: Indicator) -> int:
 
 
 @transaction.atomic
-def own_indicator_promote(*, user, indicator: Indicator, code: str, name: str = "") -> Indicator:
+def own_indicator_promote(
+    *, user, indicator: Indicator, code: str, reported_from: int | None, name: str = ""
+) -> Indicator:
     """Staff: make an own figure (and every adoption of it) a figure of the common catalogue.
 
     The figure it started from becomes an indicator of the current revision with `code`; every
     adopter's values, history and targets move to it unchanged and the adopters' copies go.
-    One transaction: all of it happens, or nothing does.
+    Members must report it from `reported_from` on: no reporting duty is created backwards
+    (the completeness overview, the year form and the reminders respect it). One transaction:
+    all of it happens, or nothing does.
     """
     if not (user.is_authenticated and user.is_active and user.is_staff):
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
@@ -963,6 +968,17 @@ def own_indicator_promote(*, user, indicator: Indicator, code: str, name: str = 
     revision = Revision.objects.current()
     if not code:
         raise ValidationError({"code": _("Ange en kod i katalogen, t.ex. GN.12.")})
+    next_year = timezone.localdate().year + 1
+    if reported_from is None or not FIRST_YEAR <= reported_from <= next_year:
+        raise ValidationError(
+            {
+                "reported_from": _(
+                    "Ange från vilket år medlemmarna ska rapportera nyckeltalet "
+                    "(%(first)s–%(last)s)."
+                )
+                % {"first": FIRST_YEAR, "last": next_year}
+            }
+        )
     if Indicator.objects.filter(revision=revision, code__iexact=code).exists():
         raise ValidationError(
             {
@@ -989,6 +1005,7 @@ def own_indicator_promote(*, user, indicator: Indicator, code: str, name: str = 
     root.display_order = last_position + 1
     root.adopted_from = None
     root.retired_on = None
+    root.reported_from = reported_from
     if name.strip():
         root.name = name.strip()
     root.full_clean()

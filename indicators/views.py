@@ -152,10 +152,16 @@ def indicator_detail(request, code: str, revision: str | None = None):
     )
     contacts = {}
     shows_contacts = viewer_sees_contacts(user=request.user)
+    examples = (
+        overview["strong"]
+        + overview["improvers"]
+        + overview["region_strong"]
+        + overview["region_improvers"]
+    )
     if shows_contacts:
-        ids = [row["organisation_id"] for row in overview["strong"] + overview["improvers"]]
+        ids = [row["organisation_id"] for row in examples]
         contacts = selectors.official_contacts(organisation_ids=ids)
-    for row in overview["strong"] + overview["improvers"]:
+    for row in examples:
         row["contact"] = contacts.get(row["organisation_id"])
     overview["figure"] = charts.averages_figure(overview["indicator"], overview["averages"])
     overview["average_table"] = charts.averages_table(overview["indicator"], overview["averages"])

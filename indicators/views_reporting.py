@@ -248,6 +248,7 @@ STATUS_TEXT = {
     "final": gettext_lazy("slutligt"),
     "preliminary": gettext_lazy("preliminärt"),
     "missing": gettext_lazy("saknas"),
+    selectors.NOT_APPLICABLE: gettext_lazy("gäller inte"),
 }
 
 

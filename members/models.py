@@ -1,5 +1,6 @@
 """Organisations (municipalities and regions), their populations, memberships and contacts."""
 
+import datetime
 import secrets
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,6 +48,14 @@ class MunicipalityQuerySet(models.QuerySet):
     def in_swedish_order(self):
         """By name in Swedish order (å, ä, ö last), on PostgreSQL and SQLite alike."""
         return self.order_by(swedish("name"))
+
+    def members_in(self, year: int):
+        """Organisations that were members at some time during `year`."""
+        return self.filter(
+            models.Exists(
+                Membership.objects.active_in(year).filter(organisation=models.OuterRef("pk"))
+            )
+        )
 
 
 class Municipality(models.Model):
@@ -129,6 +138,17 @@ class MembershipQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Membership.Status.APPLIED)
+
+    def active_in(self, year: int):
+        """Memberships that were in force at some time during `year` (current or since ended).
+
+        The one answer to "who was a member that year": old years' overviews count the
+        members of that year, not today's.
+        """
+        return self.filter(
+            status__in=[Membership.Status.ACTIVE, Membership.Status.RESIGNED],
+            joined_on__lte=datetime.date(year, 12, 31),
+        ).filter(Q(left_on__isnull=True) | Q(left_on__gte=datetime.date(year, 1, 1)))
 
 
 class Membership(models.Model):

@@ -219,10 +219,6 @@ def member_list(*, include_contacts: bool) -> dict:
 # --- fees --------------------------------------------------------------------------------------
 
 
-def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
 def _latest_populations(*, organisation_ids: list[int], year: int) -> dict[int, tuple[int, int]]:
     """{organisation id: (inhabitants, population year)} from the latest figure up to `year`."""
     latest: dict[int, tuple[int, int]] = {}
@@ -256,13 +252,8 @@ def fees_for_year(*, year: int) -> dict:
         return {"year": year, "schedule": None, "rows": [], "total": Decimal(0),
                 "missing_population": []}  # fmt: skip
     schedule = FeeSchedule.objects.filter(year=year).first()
-    first_day, last_day = _year_bounds(year)
     memberships = list(
-        Membership.objects.filter(
-            status__in=[Membership.Status.ACTIVE, Membership.Status.RESIGNED],
-            joined_on__lte=last_day,
-        )
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=first_day))
+        Membership.objects.active_in(year)
         .select_related("organisation__county")
         .prefetch_related(
             Prefetch(

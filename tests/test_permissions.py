@@ -185,7 +185,10 @@ def retire_own_figure(client, world):
 
 def promote_own_figure(client, world):
     figure = OwnIndicatorFactory(owner=world["organisation"], name="Laddplatser")
-    response = client.post(reverse("own_indicator_promote", args=[figure.pk]), {"code": "GN.12"})
+    response = client.post(
+        reverse("own_indicator_promote", args=[figure.pk]),
+        {"code": "GN.12", "reported_from": "2024"},
+    )
     figure.refresh_from_db()
     return response, figure.owner_id is None
 

@@ -120,13 +120,69 @@ def test_learn_from_prefers_the_same_county_then_similar_size_and_never_oneself(
         _row(1, "Big far", 2024, 1.0, county=2),
         _row(2, "Small far", 2024, 1.0, county=2),
         _row(3, "Near", 2024, 2.0, county=6),
-        _row(4, "Me", 2024, 0.5, county=6),
     ]
     chosen = learn_from(
         strong=strong,
         own_id=4,
+        own_value=2.5,
+        lower_is_better=True,
         own_county_id=6,
         own_population=14_000,
         populations={1: 900_000, 2: 12_000, 3: 140_000, 4: 14_000},
     )
-    assert [r["name"] for r in chosen] == ["Near", "Small far", "Big far"]
+    assert chosen["among_strongest"] is False
+    assert [r["name"] for r in chosen["members"]] == ["Near", "Small far", "Big far"]
+
+
+@pytest.mark.parametrize("lower_is_better", [True, False])
+def test_learn_from_suggests_only_members_better_than_the_member_itself(lower_is_better):
+    """Vaggeryd at 289 kg/person is never sent to members at 295 and 303 (or at 289)."""
+    sign = 1 if lower_is_better else -1
+    strong = [
+        _row(1, "Better", 2024, sign * 280.0, county=6),
+        _row(2, "Equal", 2024, sign * 289.0, county=6),
+        _row(3, "Worse", 2024, sign * 295.0, county=6),
+        _row(4, "Worse still", 2023, sign * 303.0, county=6),
+    ]
+    chosen = learn_from(
+        strong=strong,
+        own_id=9,
+        own_value=sign * 289.0,
+        lower_is_better=lower_is_better,
+        own_county_id=6,
+        own_population=14_000,
+        populations={},
+    )
+    assert [r["name"] for r in chosen["members"]] == ["Better"]
+    assert chosen["among_strongest"] is False
+
+
+def test_a_member_among_the_strongest_is_told_so_and_offered_the_improvers_instead():
+    strong = [
+        _row(1, "Best", 2024, 250.0),
+        _row(9, "Me", 2024, 260.0),
+        _row(3, "Good", 2024, 270.0),
+    ]
+    improved = [_row(9, "Me", 2024, 260.0), _row(5, "Riser", 2024, 400.0)]
+    chosen = learn_from(
+        strong=strong,
+        improved=improved,
+        own_id=9,
+        own_value=260.0,
+        lower_is_better=True,
+        own_county_id=6,
+        own_population=14_000,
+        populations={},
+    )
+    assert chosen["among_strongest"] is True
+    assert [r["name"] for r in chosen["members"]] == ["Riser"]
+    nobody = learn_from(
+        strong=strong,
+        own_id=9,
+        own_value=260.0,
+        lower_is_better=True,
+        own_county_id=6,
+        own_population=14_000,
+        populations={},
+    )
+    assert nobody == {"among_strongest": True, "members": []}

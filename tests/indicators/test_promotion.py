@@ -73,7 +73,9 @@ def snapshot():
 def test_promotion_carries_every_adopters_values_over_unchanged(family, staff):
     members, figures = family
     before = snapshot()
-    promoted = services.own_indicator_promote(user=staff, indicator=figures["0617"], code="GN.13")
+    promoted = services.own_indicator_promote(
+        user=staff, indicator=figures["0617"], code="GN.13", reported_from=2020
+    )
     # The figure it started from is now the catalogue's, whichever family member was chosen.
     assert promoted.pk == figures["0665"].pk
     promoted.refresh_from_db()
@@ -113,7 +115,9 @@ def test_promotion_is_all_or_nothing(family, staff, monkeypatch):
     # Values and their history have moved by the time the targets move: then it fails.
     monkeypatch.setattr(services, "_move_targets", fail)
     with pytest.raises(RuntimeError):
-        services.own_indicator_promote(user=staff, indicator=figures["0665"], code="GN.13")
+        services.own_indicator_promote(
+            user=staff, indicator=figures["0665"], code="GN.13", reported_from=2020
+        )
     assert snapshot() == before
     for code, figure in figures.items():
         figure_now = Indicator.objects.get(pk=figure.pk)
@@ -133,14 +137,18 @@ def test_promotion_is_all_or_nothing(family, staff, monkeypatch):
     assert not Indicator.objects.filter(code="GN.13").exists()
     # And nothing else stood in its way: the same call without the failure goes through.
     monkeypatch.undo()
-    services.own_indicator_promote(user=staff, indicator=figures["0665"], code="GN.13")
+    services.own_indicator_promote(
+        user=staff, indicator=figures["0665"], code="GN.13", reported_from=2020
+    )
     assert snapshot() == before
 
 
 def test_a_code_already_in_the_catalogue_is_refused(family, staff):
     _members, figures = family
     with pytest.raises(ValidationError, match="Koden GN.7 finns redan i revisionen 2023"):
-        services.own_indicator_promote(user=staff, indicator=figures["0665"], code="GN.7")
+        services.own_indicator_promote(
+            user=staff, indicator=figures["0665"], code="GN.7", reported_from=2020
+        )
     assert Indicator.objects.own().count() == 3
 
 
@@ -149,10 +157,12 @@ def test_only_staff_promote(client, family):
     reporter = UserFactory()
     members["0665"].access.create(user=reporter, level="reporter")
     with pytest.raises(PermissionDenied):
-        services.own_indicator_promote(user=reporter, indicator=figures["0665"], code="GN.13")
+        services.own_indicator_promote(
+            user=reporter, indicator=figures["0665"], code="GN.13", reported_from=2020
+        )
     client.force_login(reporter)
     url = reverse("own_indicator_promote", args=[figures["0665"].pk])
-    assert client.post(url, {"code": "GN.13"}).status_code == 403
+    assert client.post(url, {"code": "GN.13", "reported_from": "2022"}).status_code == 403
     assert Indicator.objects.own().count() == 3
 
 
@@ -166,7 +176,7 @@ def test_staff_promote_from_the_figures_page(client, family, staff):
     assert all(name in html for name in ("Vaggeryd", "Jönköping", "Gnosjö"))
     response = client.post(
         reverse("own_indicator_promote", args=[figures["0680"].pk]),
-        {"code": "GN.13", "name": "Gång- och cykelvägar i kommunen"},
+        {"code": "GN.13", "name": "Gång- och cykelvägar i kommunen", "reported_from": "2022"},
     )
     assert response["Location"] == reverse("indicator_detail", args=["GN.13"])
     assert Indicator.objects.get(code="GN.13").name == "Gång- och cykelvägar i kommunen"

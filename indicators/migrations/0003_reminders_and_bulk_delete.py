@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0002_own_indicators"),
-        ("members", "0006_h7_decisions_and_ended_access"),
+        ("members", "0006_decisions_and_ended_access"),
     ]
 
     operations = [
