@@ -1,5 +1,14 @@
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the property and fuzz tests with a fixed sequence of examples, so that a submission
+# is judged on the same inputs it was tested with; on a developer's machine they explore anew.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config, items):
