@@ -557,3 +557,21 @@ def test_a_confirmation_with_changed_hidden_fields_is_refused(admin_client):
         == 403
     )
     assert not IndicatorValue.objects.exists()
+
+
+def test_membership_status_and_catalogue_choices_export_in_swedish(admin_client):
+    MembershipFactory(organisation=MunicipalityFactory(code="0665"))
+    memberships = export(admin_client, "members_membership", CSV).decode("utf-8-sig")
+    assert memberships.splitlines()[1].split(",")[5] == "aktiv"
+    assert "active" not in memberships
+    catalogue = export(admin_client, "indicators_indicator", CSV).decode("utf-8-sig")
+    for english in ("lower", "higher", "national", "member"):
+        assert f",{english}," not in catalogue
+    for swedish in ("lägre är bättre", "högre är bättre", "nationell databas", "medlemmen"):
+        assert f",{swedish}," in catalogue
+    # The Swedish labels read back as the stored choices: the round trip changes nothing.
+    before = sorted(Indicator.objects.values_list("code", "direction", "reported_by"))
+    response = preview(admin_client, "indicators_indicator", "katalog.csv", catalogue.encode())
+    assert response.context["result"].totals["skip"] == Indicator.objects.count()
+    confirm(admin_client, "indicators_indicator", response)
+    assert sorted(Indicator.objects.values_list("code", "direction", "reported_by")) == before
