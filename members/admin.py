@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
-from ekokommun.admin_guards import ImportExportMixin
+from ekokommun.admin_guards import ExportMixin, ImportExportMixin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.spreadsheets import (
     CSV_CONTENT_TYPE,
@@ -263,7 +263,12 @@ def _current_contact(role: str):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
+class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
+    """A membership's status and dates are the board's decisions: a membership is created by
+    an application (the public form at /ansok/) and changes only through the decision actions
+    (approve, reject, resign, re-join), which record the decision and handle contact persons
+    and logins. So there is no "add" form and no import here, only the export."""
+
     resource_classes = [MembershipResource]
     formats = FORMATS
     list_display = [
@@ -302,6 +307,9 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["resign_memberships"]
+
+    def has_add_permission(self, request):
+        return False  # a new membership begins as an application (see the class docstring)
 
     def get_readonly_fields(self, request, obj=None):
         # A saved membership changes status only through the services (the application
