@@ -25,6 +25,7 @@ from ekokommun.spreadsheets import (
     xlsx_bytes,
 )
 from members.admin_gdpr import CONTACT_ACTIONS
+from members.collation import swedish
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -194,7 +195,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
                     default=Value(2),
                     output_field=IntegerField(),
                 )
-            ).order_by("search_rank", "name")
+            ).order_by("search_rank", swedish("name"))
         return queryset, may_have_duplicates
 
 
@@ -370,7 +371,7 @@ class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Registrera utträde för valda medlemmar"))
     def resign_memberships(self, request, queryset):
-        queryset = queryset.select_related("organisation").order_by("organisation__name")
+        queryset = queryset.select_related("organisation").order_by(swedish("organisation__name"))
         memberships = list(queryset)
         return _decision_action(
             self,
@@ -601,7 +602,9 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # The application is the record of the board's decision.
 
-    @admin.display(description=_("organisation"), ordering="membership__organisation__name")
+    @admin.display(
+        description=_("organisation"), ordering=swedish("membership__organisation__name")
+    )
     def organisation(self, obj):
         return obj.membership.organisation
 
@@ -671,7 +674,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         return [
             application.membership
             for application in queryset.select_related("membership__organisation").order_by(
-                "membership__organisation__name"
+                swedish("membership__organisation__name")
             )
         ]
 
@@ -756,7 +759,9 @@ class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin
     raw_id_fields = ["membership", "user"]
     actions = ["send_account_link", *CONTACT_ACTIONS]
 
-    @admin.display(description=_("organisation"), ordering="membership__organisation__name")
+    @admin.display(
+        description=_("organisation"), ordering=swedish("membership__organisation__name")
+    )
     def organisation(self, obj):
         return obj.membership.organisation
 
