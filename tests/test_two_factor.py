@@ -173,3 +173,14 @@ def test_an_active_staff_session_goes_on(client, staff, settings):
     session.save()
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.session.get_expiry_age() == 8 * 3600
+
+
+def test_the_admin_never_shows_an_authenticator_secret(client, staff, django_user_model):
+    colleague = django_user_model.objects.create_superuser("kollega", "k@sekom.se", "fras-9-lang")
+    device = TOTPDevice.objects.create(user=colleague, name="app", confirmed=True)
+    client.force_login(staff)
+    for name in ("otp_totp_totpdevice_config", "otp_totp_totpdevice_qrcode"):
+        assert client.get(reverse(f"admin:{name}", args=[device.pk])).status_code == 403
+        assert client.get(reverse(f"admin:{name}", args=[device.pk + 99])).status_code == 403
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert device.key not in change.content.decode()
