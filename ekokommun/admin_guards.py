@@ -11,6 +11,7 @@ The admin classes import these two in place of the libraries' own.
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
+from import_export.admin import ExportMixin as LibraryExportMixin
 from import_export.admin import ImportExportMixin as LibraryImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin as LibrarySimpleHistoryAdmin
 
@@ -22,12 +23,20 @@ def _check_key(field, text) -> None:
         raise Http404 from error
 
 
-class ImportExportMixin(LibraryImportExportMixin):
+class _ExportAddressGuard:
     def get_export_queryset(self, request):
         try:
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as error:
             raise BadRequest("Unknown filter in the export address") from error
+
+
+class ImportExportMixin(_ExportAddressGuard, LibraryImportExportMixin):
+    pass
+
+
+class ExportMixin(_ExportAddressGuard, LibraryExportMixin):
+    """For lists that are exported but never imported (memberships)."""
 
 
 class SimpleHistoryAdmin(LibrarySimpleHistoryAdmin):

@@ -191,8 +191,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # always in production, off in development so `make run`'s admin/ekokommun still works.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", PRODUCTION)
 OTP_TOTP_ISSUER = "Sveriges Ekokommuner"
-# Nobody sees another person's TOTP key or QR code in the admin (django-otp's config and QR
-# views answer 403): a key shown once at enrolment is the only copy.
+# The admin never shows a device's secret or QR code (enrolment is the owner's own page); this
+# also makes django-otp's admin config/QR views answer 403 instead of 500 for a missing device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A staff session ends after this long without a request (8 hours).
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(8 * 3600)))

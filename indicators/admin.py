@@ -28,6 +28,7 @@ from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.selectors import deleted_values
 from indicators.services import ValueInput, value_delete, values_delete, values_upsert
 from members.admin import MunicipalityAdmin
+from members.collation import swedish
 from members.models import Municipality
 
 
@@ -87,7 +88,7 @@ class OrganisationFilter(admin.SimpleListFilter):
             Municipality.objects.filter(
                 Exists(IndicatorValue.objects.filter(organisation=OuterRef("pk")))
             )
-            .order_by("name")
+            .order_by(swedish("name"))
             .values_list("pk", "name")
         )
 

@@ -15,6 +15,7 @@ from ekokommun.import_formats import SwedishSheetMixin
 from indicators import importers
 from indicators.models import Indicator, IndicatorValue, Revision
 from indicators.numbers import NumberFormatError, parse_decimal
+from members.resources import ChoiceLabelWidget
 
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
 
@@ -165,7 +166,11 @@ class IndicatorResource(SwedishSheetMixin, resources.ModelResource):
     name_en = fields.Field(attribute="name_en", column_name="namn på engelska", widget=TEXT)
     description = fields.Field(attribute="description", column_name="beskrivning", widget=TEXT)
     unit = fields.Field(attribute="unit", column_name="enhet", widget=TEXT)
-    direction = fields.Field(attribute="direction", column_name="riktning", widget=TEXT)
+    direction = fields.Field(
+        attribute="direction",
+        column_name="riktning",
+        widget=ChoiceLabelWidget(Indicator.Direction),
+    )
     decimals = fields.Field(
         attribute="decimals", column_name="decimaler", widget=widgets.IntegerWidget()
     )
@@ -176,7 +181,11 @@ class IndicatorResource(SwedishSheetMixin, resources.ModelResource):
         attribute="max_value", column_name="högsta värde", widget=DecimalTextWidget()
     )
     source = fields.Field(attribute="source", column_name="datakälla", widget=TEXT)
-    reported_by = fields.Field(attribute="reported_by", column_name="rapporteras av", widget=TEXT)
+    reported_by = fields.Field(
+        attribute="reported_by",
+        column_name="rapporteras av",
+        widget=ChoiceLabelWidget(Indicator.ReportedBy),
+    )
     display_order = fields.Field(
         attribute="display_order", column_name="ordning", widget=widgets.IntegerWidget()
     )

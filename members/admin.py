@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
-from ekokommun.admin_guards import ImportExportMixin
+from ekokommun.admin_guards import ExportMixin, ImportExportMixin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.spreadsheets import (
     CSV_CONTENT_TYPE,
@@ -25,6 +25,7 @@ from ekokommun.spreadsheets import (
     xlsx_bytes,
 )
 from members.admin_gdpr import CONTACT_ACTIONS
+from members.collation import swedish
 from members.exports import fee_list_dataset, format_rate
 from members.forms import (
     BoardDecisionForm,
@@ -194,7 +195,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
                     default=Value(2),
                     output_field=IntegerField(),
                 )
-            ).order_by("search_rank", "name")
+            ).order_by("search_rank", swedish("name"))
         return queryset, may_have_duplicates
 
 
@@ -263,7 +264,12 @@ def _current_contact(role: str):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
+class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
+    """A membership's status and dates are the board's decisions: a membership is created by
+    an application (the public form at /ansok/) and changes only through the decision actions
+    (approve, reject, resign, re-join), which record the decision and handle contact persons
+    and logins. So there is no "add" form and no import here, only the export."""
+
     resource_classes = [MembershipResource]
     formats = FORMATS
     list_display = [
@@ -302,6 +308,9 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["resign_memberships"]
+
+    def has_add_permission(self, request):
+        return False  # a new membership begins as an application (see the class docstring)
 
     def get_readonly_fields(self, request, obj=None):
         # A saved membership changes status only through the services (the application
@@ -362,7 +371,7 @@ class MembershipAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Registrera utträde för valda medlemmar"))
     def resign_memberships(self, request, queryset):
-        queryset = queryset.select_related("organisation").order_by("organisation__name")
+        queryset = queryset.select_related("organisation").order_by(swedish("organisation__name"))
         memberships = list(queryset)
         return _decision_action(
             self,
@@ -593,7 +602,9 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # The application is the record of the board's decision.
 
-    @admin.display(description=_("organisation"), ordering="membership__organisation__name")
+    @admin.display(
+        description=_("organisation"), ordering=swedish("membership__organisation__name")
+    )
     def organisation(self, obj):
         return obj.membership.organisation
 
@@ -663,7 +674,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
         return [
             application.membership
             for application in queryset.select_related("membership__organisation").order_by(
-                "membership__organisation__name"
+                swedish("membership__organisation__name")
             )
         ]
 
@@ -748,7 +759,9 @@ class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin
     raw_id_fields = ["membership", "user"]
     actions = ["send_account_link", *CONTACT_ACTIONS]
 
-    @admin.display(description=_("organisation"), ordering="membership__organisation__name")
+    @admin.display(
+        description=_("organisation"), ordering=swedish("membership__organisation__name")
+    )
     def organisation(self, obj):
         return obj.membership.organisation
 

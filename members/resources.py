@@ -36,6 +36,28 @@ class OrganisationWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Okänd kommunkod ”%(text)s”.") % {"text": text}) from None
 
 
+class ChoiceLabelWidget(widgets.Widget):
+    """Exports a choice by its Swedish label ("tjänsteperson", not "official"); reads back the
+    label as well as the stored value, so an exported file imports unchanged."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        by_label = {str(label).casefold(): value for value, label in self.choices.choices}
+        return by_label.get(text.casefold(), text)
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        try:
+            return str(self.choices(value).label)
+        except ValueError:
+            return str(value)
+
+
 class MembershipResource(SwedishSheetMixin, resources.ModelResource):
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     organisation = fields.Field(
@@ -46,7 +68,9 @@ class MembershipResource(SwedishSheetMixin, resources.ModelResource):
     )
     county = fields.Field(attribute="organisation__county__name", column_name="län", readonly=True)
     kind = fields.Field(attribute="organisation__kind", column_name="typ", readonly=True)
-    status = fields.Field(attribute="status", column_name="status", widget=TEXT)
+    status = fields.Field(
+        attribute="status", column_name="status", widget=ChoiceLabelWidget(Membership.Status)
+    )
     applied_on = fields.Field(attribute="applied_on", column_name="ansökt den", widget=DATE)
     decision_date = fields.Field(
         attribute="decision_date", column_name="styrelsens beslut", widget=DATE
@@ -78,28 +102,6 @@ class MembershipResource(SwedishSheetMixin, resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         add_missing_columns(dataset, ["id"])  # a new list without ids adds rows
-
-
-class ChoiceLabelWidget(widgets.Widget):
-    """Exports a choice by its Swedish label ("tjänsteperson", not "official"); reads back the
-    label as well as the stored value, so an exported file imports unchanged."""
-
-    def __init__(self, choices):
-        super().__init__()
-        self.choices = choices
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value).strip() if value is not None else ""
-        by_label = {str(label).casefold(): value for value, label in self.choices.choices}
-        return by_label.get(text.casefold(), text)
-
-    def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        try:
-            return str(self.choices(value).label)
-        except ValueError:
-            return str(value)
 
 
 class MembershipByOrganisationWidget(widgets.ForeignKeyWidget):

@@ -60,7 +60,19 @@ ENGLISH = [
     "Meta Data",
     "Clean up expired attempts",
     "Export",
+    "Import",
     "This exporter will export",
+    "This importer will import",
+    "File to import",
+    "Confirm import",
+    "Preview",
+    "Line number",
+    "Errors",
+    "New",
+    "Update",
+    "Skipped",
+    "Organisation Name",
+    "Indicator Name",
     "Select all",
     "Submit",
     "Tablib Dataset",
@@ -169,8 +181,12 @@ def staff_pages(office_data) -> list[str]:
             "admin:indicators_indicatorvalue_simple_history", args=[value.pk, version.history_id]
         ),
         reverse("admin:indicators_indicatorvalue_export"),
+        reverse("admin:indicators_indicator_export"),
         reverse("admin:members_membership_export"),
         reverse("admin:members_contactperson_export"),
+        reverse("admin:indicators_indicatorvalue_import"),
+        reverse("admin:indicators_indicator_import"),
+        reverse("admin:members_contactperson_import"),
         reverse("admin:indicators_indicatorvalue_deleted"),
     ]
     return sorted(set(pages))
@@ -203,3 +219,25 @@ def test_the_leftover_check_finds_english(admin_client):
         "Revert",
     ]
     assert leftovers('<p class="export_link">Exportera</p><script>Export()</script>') == []
+    assert leftovers('<a class="import_link">Import</a><th>Organisation Name (kommun)</th>') == [
+        "Import",
+        "Organisation Name",
+    ]
+
+
+def test_the_import_preview_is_in_swedish(admin_client, office_data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    membership = office_data["membership"]
+    content = (
+        "kommunkod,roll,namn,titel,e-post\n"
+        f"{membership.organisation.code},politiker,Erik Berg,Ordförande,erik@example.se\n"
+    ).encode()
+    response = admin_client.post(
+        reverse("admin:members_contactperson_import"),
+        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("k.csv", content)},
+    )
+    html = response.content.decode()
+    assert response.context["confirm_form"] is not None
+    assert leftovers(html) == []
+    assert "Erik Berg" in html

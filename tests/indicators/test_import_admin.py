@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import ImportRun, Indicator, IndicatorValue
-from members.models import ContactPerson, Membership
+from members.models import ContactPerson
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
 
@@ -213,19 +213,18 @@ def test_the_export_follows_the_admin_filter_and_carries_units_and_sources(admin
     ]
 
 
-def test_memberships_and_contact_persons_export_and_import_back_unchanged(admin_client):
+def test_contact_persons_export_and_import_back_unchanged(admin_client):
+    # Memberships export only: their status and dates change through the decisions
+    # (tests/members/test_decision_trail.py).
     membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
     ContactPersonFactory(membership=membership, name="Anna Ek", email="anna@vaggeryd.se")
-    for model, manager in (
-        ("members_membership", Membership.objects),
-        ("members_contactperson", ContactPerson.objects),
-    ):
-        before = sorted(manager.values_list())
-        content = export(admin_client, model, CSV)
-        response = preview(admin_client, model, "lista.csv", content)
-        assert response.context["result"].totals["skip"] == 1, model
-        confirm(admin_client, model, response)
-        assert sorted(manager.values_list()) == before
+    model, manager = "members_contactperson", ContactPerson.objects
+    before = sorted(manager.values_list())
+    content = export(admin_client, model, CSV)
+    response = preview(admin_client, model, "lista.csv", content)
+    assert response.context["result"].totals["skip"] == 1, model
+    confirm(admin_client, model, response)
+    assert sorted(manager.values_list()) == before
 
 
 def test_a_contact_person_is_added_to_a_members_current_membership_by_kommunkod(admin_client):
@@ -557,3 +556,21 @@ def test_a_confirmation_with_changed_hidden_fields_is_refused(admin_client):
         == 403
     )
     assert not IndicatorValue.objects.exists()
+
+
+def test_membership_status_and_catalogue_choices_export_in_swedish(admin_client):
+    MembershipFactory(organisation=MunicipalityFactory(code="0665"))
+    memberships = export(admin_client, "members_membership", CSV).decode("utf-8-sig")
+    assert memberships.splitlines()[1].split(",")[5] == "aktiv"
+    assert "active" not in memberships
+    catalogue = export(admin_client, "indicators_indicator", CSV).decode("utf-8-sig")
+    for english in ("lower", "higher", "national", "member"):
+        assert f",{english}," not in catalogue
+    for swedish in ("lägre är bättre", "högre är bättre", "nationell databas", "medlemmen"):
+        assert f",{swedish}," in catalogue
+    # The Swedish labels read back as the stored choices: the round trip changes nothing.
+    before = sorted(Indicator.objects.values_list("code", "direction", "reported_by"))
+    response = preview(admin_client, "indicators_indicator", "katalog.csv", catalogue.encode())
+    assert response.context["result"].totals["skip"] == Indicator.objects.count()
+    confirm(admin_client, "indicators_indicator", response)
+    assert sorted(Indicator.objects.values_list("code", "direction", "reported_by")) == before

@@ -86,3 +86,29 @@ def test_the_start_page_counts_the_imports_that_failed_this_month(admin_client, 
     html = admin_client.get(reverse("admin:index")).content.decode()
     assert "2 importer misslyckades de senaste 30 dagarna" in html
     assert reverse("admin:indicators_importrun_changelist") + "?succeeded__exact=0" in html
+
+
+def test_with_the_second_factor_the_start_page_is_the_offices_with_the_gdpr_link(
+    client, office_day, settings
+):
+    """In production staff pass the second factor first; after it the start page is the
+    office's work with the link to the personal-data register in the header."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    staff = get_user_model().objects.create_superuser("kansli", "kansli@sekom.se", "lang-fras-9")
+    recovery = StaticDevice.objects.create(user=staff, name="Reservkoder", confirmed=True)
+    recovery.token_set.create(token="reserv123")
+    client.force_login(staff)
+    assert client.get(reverse("admin:index")).status_code == 302
+    verified = client.post(reverse("two_factor_verify"), {"token": "reserv123", "next": "/admin/"})
+    assert verified["Location"] == "/admin/"
+    page = client.get(reverse("admin:index"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2 ansökningar väntar på styrelsens beslut" in html
+    assert 'id="office-start"' in html
+    assert f'href="{reverse("admin_personal_data")}"' in html
+    assert "Personuppgifter (GDPR)" in html
+    assert client.get(reverse("admin_personal_data")).status_code == 200

@@ -126,6 +126,34 @@ def test_the_membership_page_shows_status_and_dates_read_only(admin_client, vagg
         assert f'name="{field}"' not in html
 
 
+def test_no_membership_is_added_or_imported_past_the_decisions(admin_client, vaggeryd_member):
+    """The "add" form and the list import were two more doors: a new row "aktiv" or
+    "utträtt" with no decision, or a file that set Vaggeryd to "resigned" with its contact
+    persons and logins left current. Memberships begin as applications and are decided."""
+    from django.urls import NoReverseMatch
+
+    assert admin_client.get(reverse("admin:members_membership_add")).status_code == 403
+    created = admin_client.post(
+        reverse("admin:members_membership_add"),
+        {
+            "organisation": str(MunicipalityFactory(code="0680").pk),
+            "status": "active",
+            "applied_on": "2020-01-01",
+            "joined_on": "2020-02-01",
+        },
+    )
+    assert created.status_code == 403
+    changelist = admin_client.get(MEMBERSHIPS).content.decode()
+    assert reverse("admin:members_membership_export") in changelist
+    assert "/admin/members/membership/add/" not in changelist
+    assert "/admin/members/membership/import/" not in changelist
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:members_membership_import")
+    vaggeryd_member.refresh_from_db()
+    assert list(Membership.objects.values_list("status", flat=True)) == ["active"]
+    assert vaggeryd_member.contact_persons.current().count() == 2
+
+
 def test_approval_and_rejection_are_recorded_with_who_when_and_why(admin_client, staff):
     yes = MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0665"))
     no = MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0680"))

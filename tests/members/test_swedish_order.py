@@ -128,3 +128,49 @@ def test_the_member_list_and_the_indicator_table_are_in_swedish_order(client, me
     table = html[html.index('class="latest-values"') :]
     positions = [table.index(f">{name}</a>") for name in ("Vaggeryd", "Åre", "Älmhult", "Örebro")]
     assert positions == sorted(positions)
+
+
+SWEDISH_THREE = ["Åre", "Älmhult", "Örebro"]  # plain byte and English orders put Älmhult first
+
+
+def _in_page_order(html: str, names: list[str]) -> list[str]:
+    return sorted(names, key=lambda name: html.index(f">{name}<"))
+
+
+def test_the_admin_sorts_organisations_in_swedish_order(admin_client, reference_data):
+    from django.contrib import admin as admin_site
+    from django.test import RequestFactory
+
+    from indicators.admin import OrganisationFilter
+    from indicators.models import Indicator, IndicatorValue
+    from tests.indicators.factories import IndicatorValueFactory
+    from tests.members.factories import ContactPersonFactory, MembershipApplicationFactory
+
+    organisations = [Municipality.objects.get(name=name) for name in reversed(SWEDISH_THREE)]
+    waste = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    for organisation in organisations:
+        MembershipApplicationFactory(membership__organisation=organisation)
+        ContactPersonFactory(membership=MembershipFactory(organisation=organisation))
+        IndicatorValueFactory(organisation=organisation, indicator=waste, year=2023, value=400)
+
+    # The change lists sorted by their organisation column (the first column for applications,
+    # the third for contact persons).
+    applications = reverse("admin:members_membershipapplication_changelist") + "?o=1"
+    html = admin_client.get(applications).content.decode()
+    assert _in_page_order(html, SWEDISH_THREE) == SWEDISH_THREE
+    contacts = reverse("admin:members_contactperson_changelist") + "?o=3"
+    html = admin_client.get(contacts).content.decode()
+    assert _in_page_order(html, SWEDISH_THREE) == SWEDISH_THREE
+
+    # The values' member filter and the organisation search (autocomplete) list names the
+    # same way.
+    request = RequestFactory().get("/")
+    values_admin = admin_site.site._registry[IndicatorValue]
+    lookups = OrganisationFilter(request, {}, IndicatorValue, values_admin).lookups(
+        request, values_admin
+    )
+    assert [name for _pk, name in lookups] == SWEDISH_THREE
+    municipality_admin = admin_site.site._registry[Municipality]
+    among = Municipality.objects.filter(name__in=["Älvdalen", "Åtvidaberg", "Dals-Ed"])
+    found, _duplicates = municipality_admin.get_search_results(request, among, "d")
+    assert [o.name for o in found] == ["Dals-Ed", "Åtvidaberg", "Älvdalen"]
