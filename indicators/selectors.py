@@ -765,7 +765,9 @@ def report_years(*, organisation_id: int) -> list[int]:
 
 def compare_values_open_data(*, indicator: Indicator, codes: list[str]) -> list[dict]:
     """The compare page's download: the open-data rows of the compared members (2 queries)."""
-    _count, rows = values_open_data(indicator_id=indicator.pk, organisation_codes=codes[:5])
+    _count, rows = values_open_data(
+        indicator_id=indicator.pk, organisation_codes=codes[:5], by_name=True
+    )
     return rows
 
 
