@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
+import ekokommun.admin_otp  # noqa: F401  (django-otp's device admin: 404 for a missing device)
 from ekokommun.admin_guards import ImportExportMixin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.spreadsheets import (

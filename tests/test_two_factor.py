@@ -173,3 +173,15 @@ def test_an_active_staff_session_goes_on(client, staff, settings):
     session.save()
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.session.get_expiry_age() == 8 * 3600
+
+
+@pytest.mark.parametrize("view", ["config", "qrcode"])
+def test_the_admins_view_of_a_missing_app_device_answers_404_not_500(client, view):
+    from tests.members.factories import UserFactory
+
+    staff = UserFactory(username="kansliet-otp", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{view}/").status_code < 500
+    response = client.get(f"/admin/otp_totp/totpdevice/{device.pk + 1000}/{view}/")
+    assert response.status_code == 404
