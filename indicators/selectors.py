@@ -654,7 +654,8 @@ def indicator_overview(
             for year in sorted(per_year)
         ],
         "national_targets": [
-            {"year": t.year, "value": float(t.value), "note": t.note}
+            # Shown from the value, not the note: the note is Swedish text with a Swedish number.
+            {"year": t.year, "value": float(t.value), "display": _display(float(t.value), summary)}
             for t in indicator.targets.filter(organisation__isnull=True).order_by("year")
         ],
         # Listed alphabetically: these are examples to learn from, not a ranking.
@@ -764,7 +765,9 @@ def report_years(*, organisation_id: int) -> list[int]:
 
 def compare_values_open_data(*, indicator: Indicator, codes: list[str]) -> list[dict]:
     """The compare page's download: the open-data rows of the compared members (2 queries)."""
-    _count, rows = values_open_data(indicator_id=indicator.pk, organisation_codes=codes[:5])
+    _count, rows = values_open_data(
+        indicator_id=indicator.pk, organisation_codes=codes[:5], by_name=True
+    )
     return rows
 
 

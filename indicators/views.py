@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from indicators import charts, downloads, selectors
 from indicators.validation import year_error
 from members.cache import public_page
-from members.collation import sorted_swedish
+from members.collation import sorted_swedish, swedish_key
 from members.selectors import (
     member_search,
     members_by_county,
@@ -217,7 +217,7 @@ def compare_data(request, fmt: str):
         raise Http404
     rows = selectors.compare_values_open_data(indicator=indicator, codes=codes)
     title = f"{indicator.code} {indicator.name} ({indicator.unit}): " + ", ".join(
-        sorted({row["organisation_name"] for row in rows})
+        sorted({row["organisation_name"] for row in rows}, key=swedish_key)
     )
     content = (
         downloads.values_csv(rows) if fmt == "csv" else downloads.values_xlsx(rows, title=title)

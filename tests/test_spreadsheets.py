@@ -150,11 +150,16 @@ def test_public_member_and_indicator_downloads_neutralise_typed_text(client, vag
         value="-3.5",
     )
 
-    for url in ["/kommun/0665/data.csv", "/nyckeltal/GN.7/data.csv"]:
+    compared = "?nyckeltal=GN.7&medlem=0665"  # the compare page's download is one of them
+    for url in ["/kommun/0665/data.csv", "/nyckeltal/GN.7/data.csv", "/jamfor/data.csv" + compared]:
         content = client.get(url).content
         assert_csv_neutralised(content, typed)
         assert ["GN.7", "2023", "-3,5"] in [[r[3], r[6], r[7]] for r in csv_cells(content)]
-    for url in ["/kommun/0665/data.xlsx", "/nyckeltal/GN.7/data.xlsx"]:
+    for url in [
+        "/kommun/0665/data.xlsx",
+        "/nyckeltal/GN.7/data.xlsx",
+        "/jamfor/data.xlsx" + compared,
+    ]:
         content = client.get(url).content
         assert_xlsx_neutralised(content, typed, sheet="Värden")
         row = next(r for r in xlsx_cells(content, "Värden") if r[6].value == YEAR - 1)

@@ -26,6 +26,8 @@ PAGES = [
     ("start", "/", None),
     ("search", "/sok/?q=a", None),
     ("member", "/kommun/0665/", None),
+    ("region member", "/kommun/{region}/", None),
+    ("former member", "/kommun/{former}/", None),
     ("indicator", "/nyckeltal/GN.6a/", None),
     ("compare", "/jamfor/?nyckeltal=GN.6a&medlem=0665&medlem=0680&medlem=0617", None),
     ("member list", "/medlemmar/", None),
@@ -49,6 +51,7 @@ PAGES = [
 def site(live_server, reference_data):
     """A seeded site with a reporter for Vaggeryd and a member of the office's staff."""
     from indicators.models import Indicator
+    from members.models import Membership, Municipality
 
     call_command("seed_demo", members=12, years=(2016, YEAR), verbosity=0)
     reporter = UserFactory(username="strateg", email="strateg@vaggeryd.se")
@@ -64,6 +67,11 @@ def site(live_server, reference_data):
     cookies["ids"] = {
         "own": Indicator.objects.filter(owner__code="0665").order_by("pk").first().pk,
         "waste": Indicator.objects.get(revision__is_current=True, code="GN.6a").pk,
+        # The member page as a region and as a former member sees it (other figures, texts).
+        "region": Municipality.objects.active_members().regions().first().code,
+        "former": Membership.objects.filter(status=Membership.Status.RESIGNED)
+        .first()
+        .organisation.code,
     }
     return cookies
 

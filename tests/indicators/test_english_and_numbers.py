@@ -192,3 +192,12 @@ def test_the_indicator_page_shows_the_english_unit_and_source(client, vaggeryd):
     assert "kWh/full-time employee" in english and "kWh/årsarbetare" not in english
     assert "The member" in english and "Medlemmen" not in english
     assert "8,278 kWh/full-time employee" in english
+
+
+def test_the_indicator_pages_national_target_is_written_in_the_pages_language(client, vaggeryd):
+    # The catalogue's note ("Nationellt mål: 0,89 ton CO2e/inv år 2045") is Swedish text.
+    english = _visible(_page(client, reverse("indicator_detail", args=["GN.1a"]), "en"))
+    assert "0.89 tonnes CO2e/inhabitant by 2045" in english
+    assert "0,89" not in english and "Nationellt mål" not in english
+    swedish = _visible(_page(client, reverse("indicator_detail", args=["GN.1a"]), "sv"))
+    assert "0,89 ton CO2e/inv år 2045" in swedish and "0.89" not in swedish

@@ -111,6 +111,8 @@ def test_the_association_and_the_datas_date_are_on_every_printed_page(client, va
     footer = re.search(r'<div class="report-running report-running-footer">(.*?)</div>', html, re.S)
     assert "Sveriges Ekokommuner" in header.group(1)
     assert "Vaggeryd, årsrapport 2024" in header.group(1)
+    # Said once at the top of the screen, not again just above the title.
+    assert html.count("Sveriges Ekokommuner · Gröna nyckeltal") == 1
     today = datetime.date.today()
     assert f"Uppgifter till och med 2024, uttagna {today.day} " in footer.group(1)
     assert "senast ändrade" in footer.group(1)

@@ -1,5 +1,8 @@
 """Names sort in Swedish order (a–z, then å, ä, ö) on PostgreSQL and on SQLite alike."""
 
+import io
+
+import openpyxl
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -174,3 +177,21 @@ def test_the_admin_sorts_organisations_in_swedish_order(admin_client, reference_
     among = Municipality.objects.filter(name__in=["Älvdalen", "Åtvidaberg", "Dals-Ed"])
     found, _duplicates = municipality_admin.get_search_results(request, among, "d")
     assert [o.name for o in found] == ["Dals-Ed", "Åtvidaberg", "Älvdalen"]
+
+
+def test_the_compare_download_lists_members_in_swedish_order(client, members):
+    from indicators.models import Indicator
+    from members.models import Municipality
+    from tests.indicators.factories import IndicatorValueFactory
+
+    waste = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    for organisation in Municipality.objects.filter(memberships__isnull=False):
+        IndicatorValueFactory(organisation=organisation, indicator=waste, year=2023, value=400)
+    # Örebro, Älmhult, Åre, Vaggeryd chosen in that order (and their codes in no useful order)
+    query = "?nyckeltal=GN.6a&medlem=1880&medlem=0765&medlem=2321&medlem=0665"
+    csv_text = client.get("/jamfor/data.csv" + query).content.decode("utf-8-sig")
+    names = [line.split(";")[1] for line in csv_text.splitlines()[1:]]
+    assert names == ["Vaggeryd", "Åre", "Älmhult", "Örebro"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/jamfor/data.xlsx" + query).content))
+    title = book["Om filen"]["A1"].value
+    assert title.endswith(": Vaggeryd, Åre, Älmhult, Örebro"), title
