@@ -191,6 +191,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # always in production, off in development so `make run`'s admin/ekokommun still works.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", PRODUCTION)
 OTP_TOTP_ISSUER = "Sveriges Ekokommuner"
+# No one reads another person's authenticator key or recovery codes in the admin (a staff
+# member who could would hold that person's second factor); a lost phone: delete the device.
+# This also closes django-otp's key and QR views, which answered 500 for an unknown device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A staff session ends after this long without a request (8 hours).
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", str(8 * 3600)))
 

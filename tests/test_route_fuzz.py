@@ -63,6 +63,9 @@ HOSTILE = [
     "x" * 5000,
     "0665",
     "GN.7",
+    # Real formats, so the downloads (/kommun/0665/data.csv, /jamfor/data.xlsx...) go deep.
+    "csv",
+    "xlsx",
     "2023",
     "2024",
     "http://evil.example/",

@@ -173,3 +173,22 @@ def test_an_active_staff_session_goes_on(client, staff, settings):
     session.save()
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.session.get_expiry_age() == 8 * 3600
+
+
+def test_no_one_reads_an_authenticator_key_or_recovery_codes_in_the_admin(client, staff):
+    """The key is the second factor: whoever reads it can make the codes. The route fuzz test
+    found django-otp's key and QR views answering 500 for a device that does not exist."""
+    reporter = staff.__class__.objects.create_user("anna", "anna@vaggeryd.se", "hemligt-ord-1")
+    device = TOTPDevice.objects.create(user=reporter, name="Telefon", confirmed=True)
+    recovery = StaticDevice.objects.create(user=reporter, name="Reservkoder")
+    recovery.token_set.create(token="reserv12")
+    client.force_login(staff)
+    for pk in (device.pk, device.pk + 1000):
+        assert client.get(f"/admin/otp_totp/totpdevice/{pk}/config/").status_code == 403
+        assert client.get(f"/admin/otp_totp/totpdevice/{pk}/qrcode/").status_code == 403
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    static_change = client.get(reverse("admin:otp_static_staticdevice_change", args=[recovery.pk]))
+    assert static_change.status_code == 200
+    assert "reserv12" not in static_change.content.decode()
