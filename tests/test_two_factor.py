@@ -192,3 +192,35 @@ def test_no_one_reads_an_authenticator_key_or_recovery_codes_in_the_admin(client
     static_change = client.get(reverse("admin:otp_static_staticdevice_change", args=[recovery.pk]))
     assert static_change.status_code == 200
     assert "reserv12" not in static_change.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",  # the office's start page
+        "/admin/personuppgifter/",
+        "/admin/indicators/indicatorvalue/import/",
+        "/admin/indicators/indicatorvalue/export/",
+        "/admin/members/contactperson/",
+        "/admin/members/membershipapplication/",
+    ],
+)
+def test_staff_without_a_verified_device_reach_no_admin_page_nor_personal_data(
+    client, staff, required, url
+):
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_enrol"))
+
+
+def test_staff_without_a_verified_device_cannot_download_a_register_extract(
+    client, staff, required
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin_personal_data"), {"email": "kansli@sekom.se", "step": "extract"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_enrol"))
+    assert "Content-Disposition" not in response
