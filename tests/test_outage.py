@@ -115,3 +115,40 @@ def test_other_errors_stay_errors_500():
     except RuntimeError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+OUTAGE_URLS = [
+    "/sok/?q=%00",  # the NUL guard's 400 page needs no database to say no
+    "/kommun/%00/data.csv",
+    "/jamfor/data.csv?nyckeltal=GN.7&medlem=0665",
+    "/jamfor/data.xlsx?nyckeltal=GN.7&medlem=0665",
+    "/kommun/0665/utskrift.css",
+    "/tillganglighet/",
+    "/konto/tvastegs/",
+    "/admin/",
+    "/admin/personuppgifter/",
+    "/admin/indicators/indicatorvalue/import/",
+    "/admin/indicators/indicatorvalue/export/",
+]
+
+
+@pytest.mark.parametrize("who", ["visitor", "staff", "staff owing the second factor"])
+def test_the_newer_pages_nul_guard_and_second_factor_never_give_500_in_an_outage(
+    client, vaggeryd, django_user_model, settings, who
+):
+    client.raise_request_exception = False
+    if who != "visitor":
+        settings.OTP_REQUIRED_FOR_STAFF = who == "staff owing the second factor"
+        client.force_login(
+            django_user_model.objects.create_superuser("kansli", "kansli@sekom.se", "lang-fras-9")
+        )
+    answers = {}
+    for url in OUTAGE_URLS:
+        with database_down():
+            response = client.get(url)
+        answers[url] = response.status_code
+        if response.status_code == 503:
+            assert_unavailable(response)
+    assert not [url for url, status in answers.items() if status >= 500 and status != 503]
+    if who != "visitor":  # the session is read from the database: nothing is served
+        assert set(answers.values()) == {503}

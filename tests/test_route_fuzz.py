@@ -63,6 +63,9 @@ HOSTILE = [
     "x" * 5000,
     "0665",
     "GN.7",
+    # Real formats, so the downloads (/kommun/0665/data.csv, /jamfor/data.xlsx...) go deep.
+    "csv",
+    "xlsx",
     "2023",
     "2024",
     "http://evil.example/",
@@ -222,3 +225,37 @@ def test_the_api_refuses_nul_in_its_own_json_error_format(client):
     assert response.status_code == 400
     assert response.json()["detail"] == "Ogiltiga parametrar: county."
     assert client.get("/api/v1/organisations/%00/").json() == {"detail": "Ogiltig adress."}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/jamfor/data.csv?nyckeltal=GN.7&medlem=0665&medlem=%00",
+        "/jamfor/data.xlsx?nyckeltal=GN%00",
+        "/kommun/%00/utskrift.css",
+        "/tillganglighet/?q=%00",
+        "/konto/tvastegs/?next=%00",
+        "/admin/personuppgifter/?email=%00",
+        "/admin/indicators/indicatorvalue/import/?format=%00",
+        "/admin/indicators/indicatorvalue/export/?q=%00",
+    ],
+)
+def test_nul_in_the_newer_addresses_answers_400_as_staff(client, site_with_data, url):
+    client.force_login(UserFactory(username="kansliet", is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/personuppgifter/", {"email": "eva@kommun.se\x00", "step": "extract"}),
+        ("/admin/personuppgifter/", {"email": "eva@kommun.se\x00", "step": "preview"}),
+        ("/konto/tvastegs/", {"token": "12\x003456"}),
+        ("/konto/tvastegs/aktivera/", {"token": "\x00"}),
+    ],
+)
+def test_nul_in_the_personal_data_and_second_factor_forms_answers_400(
+    client, site_with_data, url, data
+):
+    client.force_login(UserFactory(username="kansliet", is_staff=True, is_superuser=True))
+    assert client.post(url, data).status_code == 400

@@ -166,6 +166,21 @@ def test_public_member_and_indicator_downloads_neutralise_typed_text(client, vag
         assert (row[7].value, row[7].data_type) == (-3.5, "n")
 
 
+@PREFIXES
+def test_the_compare_and_older_revision_downloads_neutralise_typed_text(client, vaggeryd, payload):
+    MembershipFactory(organisation=vaggeryd)
+    typed = report_through_the_year_form(client, vaggeryd, payload).source_note
+    compare = "?nyckeltal=GN.7&medlem=0665"
+    for url in [f"/jamfor/data.csv{compare}", "/nyckeltal/2023/GN.7/data.csv"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_csv_neutralised(response.content, typed)
+    for url in [f"/jamfor/data.xlsx{compare}", "/nyckeltal/2023/GN.7/data.xlsx"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_xlsx_neutralised(response.content, typed, sheet="Värden")
+
+
 def test_the_indicator_download_has_the_sekom_average_of_each_year(client):
     tonnage = Indicator.objects.get(revision__code="2023", code="GN.1a")
     for code, value in [("0665", "2.4"), ("0680", "1.9"), ("0687", "3.1")]:
