@@ -186,14 +186,7 @@ def import_view(model_admin, request):
             storage.save(data)
             context["confirm_form"] = {**params, "kept": os.path.basename(storage.name)}
         else:
-            fmt, _sheet = file_format(params["layout"], params["file_name"])
-            importers.import_run_record(
-                report=report,
-                user=request.user,
-                door=ImportRun.Door.ADMIN,
-                fmt=fmt,
-                file_name=params["file_name"],
-            )
+            _record_run(request, params=params, report=report)
     context["form"] = form
     return TemplateResponse(request, "admin/indicators/indicatorvalue/import.html", context)
 
@@ -227,14 +220,7 @@ def process_import_view(model_admin, request):
         storage.remove()
         raise PermissionDenied from None
     storage.remove()
-    fmt, _sheet = file_format(params["layout"], params["file_name"])
-    importers.import_run_record(
-        report=report,
-        user=request.user,
-        door=ImportRun.Door.ADMIN,
-        fmt=fmt,
-        file_name=params["file_name"],
-    )
+    _record_run(request, params=params, report=report)
     if report.ok:
         messages.success(
             request,
@@ -256,3 +242,15 @@ def process_import_view(model_admin, request):
             % {"errors": " ".join(report.errors[:10])},
         )
     return redirect("admin:indicators_indicatorvalue_changelist")
+
+
+def _record_run(request, *, params: dict, report) -> None:
+    """The admin's import, as the office's record of it (ImportRun)."""
+    fmt, _sheet = file_format(params["layout"], params["file_name"])
+    importers.import_run_record(
+        report=report,
+        user=request.user,
+        door=ImportRun.Door.ADMIN,
+        fmt=fmt,
+        file_name=params["file_name"],
+    )
