@@ -19,8 +19,8 @@ from ekokommun.spreadsheets import (
     csv_bytes,
     xlsx_bytes,
 )
-from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.selectors import values_open_data, yearly_averages
+from indicators.models import IndicatorValue
+from indicators.selectors import indicator_by_code, values_open_data, yearly_averages
 from members.models import Municipality
 
 # (column header, key in the selector's rows)
@@ -134,14 +134,9 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     with the SEKOM average of each year."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    revisions = (
-        Revision.objects.filter(code=revision)
-        if revision
-        else Revision.objects.filter(is_current=True)
-    )
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("revision"), revision__in=revisions, code=code
-    )
+    indicator = indicator_by_code(code=code, revision=revision or None)
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
     _count, rows = values_open_data(indicator_id=indicator.pk, by_name=True)
     by_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
     average = {

@@ -56,15 +56,8 @@ class IndicatorQuerySet(models.QuerySet):
         """Members' own key figures (egna nyckeltal)."""
         return self.filter(owner__isnull=False)
 
-    def in_use(self):
-        """Own figures that are not retired (common figures are never retired this way)."""
-        return self.filter(retired_on__isnull=True)
-
     def current(self):
         return self.common().filter(revision__is_current=True)
-
-    def reported_by_members(self):
-        return self.filter(reported_by=Indicator.ReportedBy.MEMBER)
 
     def applying_to(self, kind: str):
         """Figures that apply to organisations of `kind` (Municipality.Kind)."""
@@ -223,8 +216,11 @@ class Indicator(models.Model):
         # Swedish uses one word for one and many; the context lets English say "key figures".
         verbose_name_plural = pgettext_lazy("plural", "nyckeltal")
         constraints = [
+            # Without regard to case: lookups by code match "gn.6a" to GN.6a
+            # (selectors.indicator_by_code), so two codes may not differ only in case.
             models.UniqueConstraint(
-                fields=["revision", "code"],
+                Lower("code"),
+                "revision",
                 name="indicator_code_unique_in_revision",
                 violation_error_message=_("Koden finns redan i den här revisionen."),
             ),

@@ -2,6 +2,8 @@
 
 Each selector runs a fixed number of queries whatever the number of members and years; the
 numbers are computed once here (with indicators.analysis) and agree everywhere they are shown.
+Selectors return data and never decide what a missing thing means to a visitor: a lookup that
+finds nothing returns None, and the view answers 404.
 
 One module per sub-domain; the public names are re-exported here, so callers write
 `from indicators import selectors` and `selectors.member_trends(...)`:
@@ -23,9 +25,11 @@ from indicators.selectors.averages import (
 from indicators.selectors.catalogue import (
     current_and_own_indicators,
     current_indicators,
-    indicator_detail_object,
+    indicator_among,
+    indicator_by_code,
     indicator_summary,
     reported_indicators,
+    same_code,
 )
 from indicators.selectors.member import (
     TARGET_LABELS,
@@ -72,7 +76,6 @@ from indicators.selectors.reporting import (
     PRELIMINARY,
     READ,
     WRITE,
-    can_read,
     can_write,
     completeness_overview,
     completeness_state,
@@ -88,7 +91,9 @@ from indicators.selectors.reporting import (
 __all__ = [
     "current_indicators",
     "current_and_own_indicators",
-    "indicator_detail_object",
+    "same_code",
+    "indicator_by_code",
+    "indicator_among",
     "indicator_summary",
     "reported_indicators",
     "yearly_averages",
@@ -106,7 +111,6 @@ __all__ = [
     "READ",
     "WRITE",
     "organisation_access",
-    "can_read",
     "can_write",
     "organisations_for_user",
     "COMPLETE",

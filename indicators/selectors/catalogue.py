@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from indicators.models import (
@@ -58,20 +58,50 @@ def current_and_own_indicators(
     return common, owned
 
 
-def indicator_detail_object(*, code: str, revision: str | None = None) -> Indicator:
-    queryset = Indicator.objects.select_related("revision", "continues__revision", "parent")
-    queryset = queryset.prefetch_related(
-        Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
-    )
-    queryset = queryset.common()
+def same_code(code: str) -> str:
+    """An indicator code as the catalogue's lookups compare it: without regard to case.
+
+    "gn.6a" is GN.6a wherever a code is typed or read (pages, downloads, the API, commands):
+    the codes people write and the files they load need not repeat the catalogue's capitals.
+    The database keeps a revision's codes unique without regard to case
+    (indicator_code_unique_in_revision, on Lower("code")), so a match is never ambiguous.
+    """
+    return code.lower()
+
+
+def indicator_by_code(
+    *,
+    code: str,
+    revision: str | None = None,
+    measurable: bool = False,
+    for_page: bool = False,
+) -> Indicator | None:
+    """The catalogue's indicator `code` in `revision` (the current one unless named), or None.
+
+    The one lookup of an indicator by code and revision (1 query; 2 `for_page`, with its
+    bands). Codes match as same_code() says. Only the common catalogue: a member's own figure
+    has no revision and a code unique only per member. `measurable` leaves out the rows that
+    only group sub-indicators (they have no values and no page).
+    """
+    queryset = Indicator.objects.common().select_related("revision")
+    if for_page:
+        queryset = queryset.select_related("continues__revision", "parent").prefetch_related(
+            Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
+        )
     if revision is None:
         queryset = queryset.filter(revision__is_current=True)
     else:
         queryset = queryset.filter(revision__code=revision)
-    indicator = queryset.filter(code=code, children__isnull=True).first()
-    if indicator is None:
-        raise Http404("Nyckeltalet finns inte.")
-    return indicator
+    if measurable:
+        queryset = _measurable(queryset)
+    # Lower() on both sides, as in the constraint: the same rule as the one that keeps it unique.
+    return queryset.alias(code_key=Lower("code")).filter(code_key=Lower(Value(code))).first()
+
+
+def indicator_among(indicators: list[Indicator], *, code: str) -> Indicator | None:
+    """The indicator of `indicators` (already read) with `code`, matched as same_code() says."""
+    wanted = same_code(code)
+    return next((i for i in indicators if same_code(i.code) == wanted), None)
 
 
 def indicator_summary(indicator: Indicator) -> dict:

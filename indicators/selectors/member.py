@@ -4,7 +4,6 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +25,9 @@ from members.models import (
 )
 
 
-def member_trends(*, code: str, data_version: int | None = None, until: int | None = None) -> dict:
+def member_trends(
+    *, code: str, data_version: int | None = None, until: int | None = None
+) -> dict | None:
     """Everything the member page shows, for every current indicator (at most 8 queries).
 
     Per indicator: the member's series (with preliminary marks and the older definition's years
@@ -35,9 +36,67 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
     members to learn from. The member's own figures (`own_indicators`, retired ones as ended
     series) get the same series, targets, verdict and target tracking, but no averages and no
     examples: they are the member's alone. `until` leaves out values after that year (the
-    yearly report).
+    yearly report). None when no organisation has the code.
     """
-    # The member and every active member's latest population, for "similar size", in one query.
+    organisation, populations = _organisation_and_populations(code=code)
+    if organisation is None:
+        return None
+    indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
+    # Only the figures that apply to this kind of organisation: a region has no household waste.
+    indicators = [i for i in indicators if i.applies_to_organisation(organisation)]
+    ids = [i.pk for i in indicators]
+    own_ids = [i.pk for i in own_indicators]
+    older_ids = [i.continues_id for i in indicators if i.continues_id]
+    values, last_changed = _member_values(
+        organisation=organisation, indicator_ids=ids + older_ids + own_ids, until=until
+    )
+    averages = yearly_averages(
+        indicator_ids=ids,
+        county_id=organisation.county_id,
+        kind=organisation.kind,
+        data_version=data_version,
+    )
+    targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
+    pools = _learn_from_pools(
+        indicators, averages=averages, kind=organisation.kind, data_version=data_version
+    )
+    blocks = []
+    for indicator in indicators:
+        block = _member_block(
+            indicator,
+            own=values.get(indicator.pk, []),
+            older=values.get(indicator.continues_id, []) if indicator.continues_id else [],
+            targets=targets.get(indicator.pk, []),
+        )
+        per_year = averages.get(indicator.pk, {})
+        block["averages"] = [
+            {"year": year, **per_year[year]}
+            for year in sorted(per_year)
+            if until is None or year <= until
+        ]
+        block |= _learn_from_block(
+            block,
+            pool=pools.get(indicator.pk, {"latest": {}, "improvers": []}),
+            organisation=organisation,
+            populations=populations,
+        )
+        blocks.append(block)
+    return {
+        "organisation": _organisation_summary(organisation),
+        "indicators": blocks,
+        "own_indicators": [
+            _own_block(
+                indicator, values=values.get(indicator.pk, []), targets=targets[indicator.pk]
+            )
+            for indicator in own_indicators
+        ],
+        "last_changed": last_changed,
+    }
+
+
+def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, dict[int, int]]:
+    """The organisation `code` (or None) and every active member's latest population, for
+    "similar size": one query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
@@ -62,34 +121,35 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
         populations[candidate.pk] = candidate.inhabitants
         if candidate.code == code:
             organisation = candidate
-    if organisation is None:
-        raise Http404("Medlemmen finns inte.")
-    indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
-    # Only the figures that apply to this kind of organisation: a region has no household waste.
-    indicators = [i for i in indicators if i.applies_to_organisation(organisation)]
-    kind = organisation.kind
-    ids = [i.pk for i in indicators]
-    own_ids = [i.pk for i in own_indicators]
-    older_ids = [i.continues_id for i in indicators if i.continues_id]
+    return organisation, populations
 
-    own_values: dict[int, list[IndicatorValue]] = defaultdict(list)
+
+def _member_values(
+    *, organisation: Municipality, indicator_ids: list[int], until: int | None
+) -> tuple[dict[int, list[IndicatorValue]], object]:
+    """The member's values by indicator, oldest first, and when one last changed: one query."""
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
     values = IndicatorValue.objects.filter(
-        organisation=organisation, indicator_id__in=ids + older_ids + own_ids
+        organisation=organisation, indicator_id__in=indicator_ids
     )
     if until is not None:
         values = values.filter(year__lte=until)
     last_changed = None
     for value in values.order_by("year"):
-        own_values[value.indicator_id].append(value)
+        by_indicator[value.indicator_id].append(value)
         if last_changed is None or value.entered_at > last_changed:
             last_changed = value.entered_at
-    averages = yearly_averages(
-        indicator_ids=ids, county_id=organisation.county_id, kind=kind, data_version=data_version
-    )
+    return by_indicator, last_changed
+
+
+def _member_targets(
+    *, organisation: Municipality, indicator_ids: list[int]
+) -> dict[int, list[dict]]:
+    """The member's own and the national targets by indicator, earliest first: one query."""
     targets: dict[int, list[dict]] = defaultdict(list)
     for target in Target.objects.filter(
         Q(organisation=organisation) | Q(organisation__isnull=True),
-        indicator_id__in=ids + own_ids,
+        indicator_id__in=indicator_ids,
     ).order_by("year"):
         targets[target.indicator_id].append(
             {
@@ -99,10 +159,18 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
                 "note": target.note,
             }
         )
+    return targets
+
+
+def _learn_from_pools(
+    indicators: list[Indicator], *, averages: dict, kind: str, data_version: int | None
+) -> dict[int, dict]:
+    """Per indicator, the recent latest values and improvers of the members of `kind`
+    (cached by the data version: one query when not cached)."""
     # The averages already tell the newest year of each indicator: no extra query for "recent".
     newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
     lower_is_better = {i.pk: i.lower_is_better for i in indicators}
-    latest_values = versioned(
+    return versioned(
         "learn-from",
         version=data_version,
         parts=(kind, *sorted(newest_years.items())),
@@ -111,64 +179,38 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
         ),
     )
 
-    blocks = []
-    for indicator in indicators:
-        block = _member_block(
-            indicator,
-            own=own_values.get(indicator.pk, []),
-            older=own_values.get(indicator.continues_id, []) if indicator.continues_id else [],
-            targets=targets.get(indicator.pk, []),
-        )
-        per_year = averages.get(indicator.pk, {})
-        pool = latest_values.get(indicator.pk, {"latest": {}, "improvers": []})
-        block["averages"] = [
-            {"year": year, **per_year[year]}
-            for year in sorted(per_year)
-            if until is None or year <= until
-        ]
-        block |= _learn_from_block(
-            block,
-            pool=pool,
-            organisation=organisation,
-            populations=populations,
-        )
-        blocks.append(block)
-    own_blocks = [
-        _member_block(
-            indicator, own=own_values.get(indicator.pk, []), older=[], targets=targets[indicator.pk]
-        )
-        | {
-            "averages": [],
-            "learn_from": [],
-            "learn_from_strongest": False,
-            "learn_from_note": "",
-            "adopted_from": (
-                {
-                    "id": indicator.adopted_from_id,
-                    "owner": indicator.adopted_from.owner.name,
-                    "owner_code": indicator.adopted_from.owner.code,
-                }
-                if indicator.adopted_from_id and indicator.adopted_from.owner_id
-                else None
-            ),
-        }
-        for indicator in own_indicators
-    ]
+
+def _own_block(indicator: Indicator, *, values: list[IndicatorValue], targets: list) -> dict:
+    """One of the member's own figures: as a catalogue figure's block, without averages or
+    members to learn from (the figure is the member's alone)."""
+    return _member_block(indicator, own=values, older=[], targets=targets) | {
+        "averages": [],
+        "learn_from": [],
+        "learn_from_strongest": False,
+        "learn_from_note": "",
+        "adopted_from": (
+            {
+                "id": indicator.adopted_from_id,
+                "owner": indicator.adopted_from.owner.name,
+                "owner_code": indicator.adopted_from.owner.code,
+            }
+            if indicator.adopted_from_id and indicator.adopted_from.owner_id
+            else None
+        ),
+    }
+
+
+def _organisation_summary(organisation: Municipality) -> dict:
     return {
-        "organisation": {
-            "id": organisation.pk,
-            "code": organisation.code,
-            "name": organisation.name,
-            "kind": organisation.kind,
-            "kind_label": organisation.get_kind_display(),
-            "county": organisation.county.name,
-            "county_id": organisation.county_id,
-            "inhabitants": organisation.inhabitants,
-            "membership": _membership_summary(organisation),
-        },
-        "indicators": blocks,
-        "own_indicators": own_blocks,
-        "last_changed": last_changed,
+        "id": organisation.pk,
+        "code": organisation.code,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "kind_label": organisation.get_kind_display(),
+        "county": organisation.county.name,
+        "county_id": organisation.county_id,
+        "inhabitants": organisation.inhabitants,
+        "membership": _membership_summary(organisation),
     }
 
 

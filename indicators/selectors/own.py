@@ -3,7 +3,6 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
@@ -107,15 +106,17 @@ def own_indicator_catalogue(*, organisation_ids: list[int] | None = None) -> dic
     }
 
 
-def own_indicator_object(*, pk: int) -> Indicator:
-    indicator = (
+def own_indicator_object(*, pk: int) -> Indicator | None:
+    """The figure `pk` with its owner and origin (1 query), or None.
+
+    Any figure, not only own ones: a figure promoted to the catalogue keeps its address, and
+    the view sends the visitor on to the catalogue's page.
+    """
+    return (
         Indicator.objects.select_related("owner", "adopted_from__owner", "revision")
         .filter(pk=pk)
         .first()
     )
-    if indicator is None:
-        raise Http404("Nyckeltalet finns inte.")
-    return indicator
 
 
 def own_indicator_detail(*, indicator: Indicator) -> dict:

@@ -20,7 +20,7 @@ from indicators.selectors._common import (
 from indicators.selectors.averages import yearly_averages
 from indicators.selectors.catalogue import (
     current_indicators,
-    indicator_detail_object,
+    indicator_by_code,
     indicator_summary,
 )
 from members.collation import sorted_swedish, swedish
@@ -38,56 +38,23 @@ def indicator_overview(
     revision: str | None = None,
     county: str | None = None,
     data_version: int | None = None,
-) -> dict:
+) -> dict | None:
     """The indicator page: description, averages over time, strong examples, improvers and
     every active member's latest value, alphabetical (no rank). Fixed number of queries.
+
+    None when the catalogue has no such measurable indicator in that revision.
     """
-    indicator = indicator_detail_object(code=code, revision=revision)
+    indicator = indicator_by_code(code=code, revision=revision, measurable=True, for_page=True)
+    if indicator is None:
+        return None
     summary = indicator_summary(indicator)
     kinds = _compared_kinds(indicator)
     per_year = yearly_averages(
         indicator_ids=[indicator.pk], kind=kinds[0], data_version=data_version
     ).get(indicator.pk, {})
-    rows = [
-        _value_row(row)
-        | {
-            "preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY,
-            "kind": row["organisation__kind"],
-        }
-        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, indicator=indicator)
-        .values(
-            "organisation_id",
-            "year",
-            "value",
-            "status",
-            "organisation__kind",
-            "organisation__code",
-            "organisation__name",
-            "organisation__county_id",
-            "organisation__county__name",
-            "organisation__county__code",
-        )
-        .order_by()
-    ]
-    for row in rows:
-        row["display"] = _display(row["value"], summary)
+    rows = _members_values(indicator, summary=summary)
     latest = analysis.latest_per_member(rows)
-    # Strong examples compare like with like: municipalities with municipalities, regions with
-    # regions (each kind its own list).
-    examples = {}
-    for kind in kinds:
-        of_kind = [row for row in rows if row["kind"] == kind]
-        best = analysis.strongest(
-            latest=analysis.latest_per_member(of_kind),
-            lower_is_better=indicator.lower_is_better,
-            limit=analysis.STRONG_EXAMPLES,
-        )
-        improved = analysis.improvers(
-            rows=of_kind, lower_is_better=indicator.lower_is_better, limit=analysis.STRONG_EXAMPLES
-        )
-        for item in improved:
-            item["earlier_display"] = _display(item["earlier"]["value"], summary)
-        examples[kind] = (best, improved)
+    examples = {kind: _strong_examples(rows, kind=kind, summary=summary) for kind in kinds}
     best, improved = examples[kinds[0]]
     region_best, region_improved = examples.get(REGION, ([], [])) if len(kinds) > 1 else ([], [])
     table = sorted_swedish(latest.values())
@@ -115,6 +82,55 @@ def indicator_overview(
         "counties": counties,
         "county": county,
     }
+
+
+def _members_values(indicator: Indicator, *, summary: dict) -> list[dict]:
+    """Every value of `indicator` of the current members it applies to, each shown (1 query)."""
+    rows = [
+        _value_row(row)
+        | {
+            "preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY,
+            "kind": row["organisation__kind"],
+        }
+        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, indicator=indicator)
+        .values(
+            "organisation_id",
+            "year",
+            "value",
+            "status",
+            "organisation__kind",
+            "organisation__code",
+            "organisation__name",
+            "organisation__county_id",
+            "organisation__county__name",
+            "organisation__county__code",
+        )
+        .order_by()
+    ]
+    for row in rows:
+        row["display"] = _display(row["value"], summary)
+    return rows
+
+
+def _strong_examples(rows: list[dict], *, kind: str, summary: dict) -> tuple[list, list]:
+    """(best latest values, most improved) among the members of `kind`.
+
+    Strong examples compare like with like: municipalities with municipalities, regions with
+    regions (each kind its own list).
+    """
+    of_kind = [row for row in rows if row["kind"] == kind]
+    lower_is_better = summary["lower_is_better"]
+    best = analysis.strongest(
+        latest=analysis.latest_per_member(of_kind),
+        lower_is_better=lower_is_better,
+        limit=analysis.STRONG_EXAMPLES,
+    )
+    improved = analysis.improvers(
+        rows=of_kind, lower_is_better=lower_is_better, limit=analysis.STRONG_EXAMPLES
+    )
+    for item in improved:
+        item["earlier_display"] = _display(item["earlier"]["value"], summary)
+    return best, improved
 
 
 def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:

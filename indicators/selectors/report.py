@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-from django.http import Http404
-
 from indicators import analysis
 from indicators.models import (
     IndicatorValue,
@@ -15,12 +13,9 @@ from members.models import (
 )
 
 
-def organisation_heading(*, code: str) -> dict:
-    """A member's code and name, for a printed page's running header (1 query); 404 if none."""
-    heading = Municipality.objects.filter(code=code).values("code", "name").first()
-    if heading is None:
-        raise Http404
-    return heading
+def organisation_heading(*, code: str) -> dict | None:
+    """A member's code and name, for a printed page's running header (1 query); None if none."""
+    return Municipality.objects.filter(code=code).values("code", "name").first()
 
 
 def report_years(*, organisation_id: int) -> list[int]:
@@ -51,15 +46,18 @@ def _change_since(block: dict, year: int) -> dict | None:
     }
 
 
-def member_report(*, code: str, year: int, data_version: int | None = None) -> dict:
+def member_report(*, code: str, year: int, data_version: int | None = None) -> dict | None:
     """The yearly report: a summary of the year, then one block per figure (as member_trends).
 
     Values after `year` are left out. A figure is in the report when the member has a value
     for it up to that year; an own figure retired before the year began is not. The summary
     counts figures that moved the right (or wrong) way since last year (both years reported)
-    and since the baseline (two values or more), and lists every target's status.
+    and since the baseline (two values or more), and lists every target's status. None when
+    no organisation has the code.
     """
     trends = member_trends(code=code, data_version=data_version, until=year)
+    if trends is None:
+        return None
     blocks, missing = [], []
     for block in trends["indicators"] + trends["own_indicators"]:
         retired = block["retired_on"]

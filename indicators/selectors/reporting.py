@@ -54,10 +54,6 @@ def organisation_access(*, user, organisation: Municipality) -> str | None:
     return READ
 
 
-def can_read(*, user, organisation: Municipality) -> bool:
-    return organisation_access(user=user, organisation=organisation) is not None
-
-
 def can_write(*, user, organisation: Municipality) -> bool:
     return organisation_access(user=user, organisation=organisation) == WRITE
 
@@ -141,37 +137,8 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
         )
     }
 
-    def rows_and_counts(figures: list[Indicator]) -> tuple[list[dict], dict]:
-        rows = []
-        counts = {"final": 0, "preliminary": 0, "missing": 0}
-        for indicator in figures:
-            current = values.get((indicator.pk, year))
-            previous = values.get((indicator.pk, year - 1))
-            editable = indicator.reported_by == Indicator.ReportedBy.MEMBER
-            # A figure promoted into the catalogue is owed only from its start year.
-            required = editable and indicator.required_in(year)
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "editable": editable,
-                    "required": required,
-                    "value": current,
-                    "display": _value_display(current, indicator),
-                    "previous": previous,
-                    "previous_display": _value_display(previous, indicator),
-                }
-            )
-            if required:
-                if current is None:
-                    counts["missing"] += 1
-                elif current.status == IndicatorValue.Status.PRELIMINARY:
-                    counts["preliminary"] += 1
-                else:
-                    counts["final"] += 1
-        return rows, counts
-
-    rows, counts = rows_and_counts(indicators)
-    own_rows, own_counts = rows_and_counts(own)
+    rows, counts = _form_rows(indicators, values=values, year=year)
+    own_rows, own_counts = _form_rows(own, values=values, year=year)
     return {
         "year": year,
         "rows": rows,
@@ -181,6 +148,39 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
         "own_rows": own_rows,
         "own_counts": own_counts,
     }
+
+
+def _form_rows(
+    figures: list[Indicator], *, values: dict[tuple[int, int], IndicatorValue], year: int
+) -> tuple[list[dict], dict]:
+    """The form's rows for `figures` and how many owed values are final, preliminary, missing."""
+    rows = []
+    counts = {"final": 0, "preliminary": 0, "missing": 0}
+    for indicator in figures:
+        current = values.get((indicator.pk, year))
+        previous = values.get((indicator.pk, year - 1))
+        editable = indicator.reported_by == Indicator.ReportedBy.MEMBER
+        # A figure promoted into the catalogue is owed only from its start year.
+        required = editable and indicator.required_in(year)
+        rows.append(
+            {
+                "indicator": indicator,
+                "editable": editable,
+                "required": required,
+                "value": current,
+                "display": _value_display(current, indicator),
+                "previous": previous,
+                "previous_display": _value_display(previous, indicator),
+            }
+        )
+        if required:
+            if current is None:
+                counts["missing"] += 1
+            elif current.status == IndicatorValue.Status.PRELIMINARY:
+                counts["preliminary"] += 1
+            else:
+                counts["final"] += 1
+    return rows, counts
 
 
 def _value_display(value: IndicatorValue | None, indicator: Indicator) -> str:
