@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
+from common.numbers import format_decimal
 from indicators.models import (
     Indicator,
 )
-from indicators.numbers import format_decimal
 from members.models import (
     Membership,
     Municipality,

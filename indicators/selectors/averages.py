@@ -1,12 +1,13 @@
 """Averages over the members: SEKOM and county averages per year, recent latest values.
 
-Both are cached by the data version (members.cache.versioned): pages never recompute them while
-no value has changed."""
+Both are cached by the data version (common.data_version.versioned): pages never recompute
+them while no value has changed."""
 
 from collections import defaultdict
 
 from django.db.models import Avg, Count, Q
 
+from common.data_version import versioned
 from indicators import analysis
 from indicators.models import (
     IndicatorValue,
@@ -20,7 +21,6 @@ from indicators.selectors._common import (
     _number,
     _value_row,
 )
-from members.cache import versioned
 
 
 def yearly_averages(

@@ -6,11 +6,11 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
+from common.numbers import decimal_places, format_decimal
 from indicators.models import (
     Indicator,
     StatusBand,
 )
-from indicators.numbers import decimal_places, format_decimal
 from indicators.selectors._common import _measurable, _number
 
 

@@ -7,17 +7,17 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.data_version import versioned
+from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
     Indicator,
     IndicatorValue,
     Target,
 )
-from indicators.numbers import format_decimal
 from indicators.selectors._common import _display
 from indicators.selectors.averages import _recent_latest_values, yearly_averages
 from indicators.selectors.catalogue import current_and_own_indicators, indicator_summary
-from members.cache import versioned
 from members.models import (
     Membership,
     Municipality,

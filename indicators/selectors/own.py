@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import decimal_places, format_decimal
 from indicators.models import (
     Indicator,
     Target,
 )
-from indicators.numbers import decimal_places, format_decimal
 from members.collation import swedish
 
 

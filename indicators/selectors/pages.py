@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
+from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
     Indicator,
     IndicatorValue,
 )
-from indicators.numbers import format_decimal
 from indicators.selectors._common import (
     ACTIVE,
     APPLICABLE,

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
+from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
     IndicatorValue,
 )
-from indicators.numbers import format_decimal
 from indicators.selectors.member import member_trends
 from members.models import (
     Municipality,

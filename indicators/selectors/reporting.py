@@ -6,11 +6,11 @@ completeness per year and member, and a value's history.
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import format_decimal
 from indicators.models import (
     Indicator,
     IndicatorValue,
 )
-from indicators.numbers import format_decimal
 from indicators.selectors.catalogue import current_and_own_indicators, reported_indicators
 from members.collation import sorted_swedish, swedish
 from members.gdpr import account_display_name
