@@ -56,15 +56,8 @@ class IndicatorQuerySet(models.QuerySet):
         """Members' own key figures (egna nyckeltal)."""
         return self.filter(owner__isnull=False)
 
-    def in_use(self):
-        """Own figures that are not retired (common figures are never retired this way)."""
-        return self.filter(retired_on__isnull=True)
-
     def current(self):
         return self.common().filter(revision__is_current=True)
-
-    def reported_by_members(self):
-        return self.filter(reported_by=Indicator.ReportedBy.MEMBER)
 
     def applying_to(self, kind: str):
         """Figures that apply to organisations of `kind` (Municipality.Kind)."""
@@ -469,12 +462,20 @@ class IndicatorValue(models.Model):
         return f"{self.organisation} {self.indicator.code} {self.year}: {self.value}"
 
     def clean(self) -> None:
-        # The rules shared by every write path live in one place: validation.value_errors.
-        from indicators.validation import value_errors
+        # The rules shared by every write path live in one place (validation), so the admin
+        # refuses what the write service would, with the same message.
+        from indicators.validation import value_row_errors
 
         if self.indicator_id is None or self.year is None or self.value is None:
             return
-        errors = value_errors(indicator=self.indicator, year=self.year, value=self.value)
+        errors = value_row_errors(
+            indicator=self.indicator,
+            organisation_id=self.organisation_id,
+            year=self.year,
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -523,6 +524,17 @@ class Target(models.Model):
     @property
     def is_national(self) -> bool:
         return self.organisation_id is None
+
+    def clean(self) -> None:
+        # The same rules as target_set (validation.target_errors): TargetAdmin refuses what the
+        # member's own page would.
+        from indicators.validation import target_errors
+
+        if self.indicator_id is None or self.year is None or self.value is None:
+            return  # the form already says the field is required
+        errors = target_errors(indicator=self.indicator, year=self.year, value=self.value)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportRunQuerySet(models.QuerySet):
