@@ -36,54 +36,74 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
         counts["revisions"] += 1
         indicators = by_revision.setdefault(revision.code, {})
         for item in rev["indicators"]:
-            indicator, _ = Indicator.objects.update_or_create(
-                revision=revision,
-                code=item["code"],
-                defaults={
-                    "name": item["name"],
-                    "name_en": item["name_en"],
-                    "description": item.get("description", ""),
-                    "unit": item["unit"],
-                    "unit_en": item.get("unit_en", ""),
-                    "direction": item["direction"],
-                    "decimals": item["decimals"],
-                    "min_value": _decimal(item.get("min_value")),
-                    "max_value": _decimal(item.get("max_value")),
-                    "source": item["source"],
-                    "source_en": item.get("source_en", ""),
-                    "reported_by": item["reported_by"],
-                    "display_order": item["display_order"],
-                    "applies_to": item.get("applies_to", Indicator.AppliesTo.ALL),
-                    "numerator_label": item.get("numerator_label", ""),
-                    "denominator_label": item.get("denominator_label", ""),
-                    "input_scale": Decimal(item.get("input_scale", "1")),
-                },
-            )
+            indicator = _indicator_load(revision=revision, item=item)
             indicators[indicator.code] = indicator
             counts["indicators"] += 1
-            indicator.bands.all().delete()
-            StatusBand.objects.bulk_create(
-                StatusBand(
-                    indicator=indicator,
-                    order=band["order"],
-                    label=band["label"],
-                    lower=_decimal(band["lower"]),
-                    upper=_decimal(band["upper"]),
-                )
-                for band in item.get("bands", [])
+            counts["bands"] += _bands_load(indicator=indicator, bands=item.get("bands", []))
+            counts["targets"] += _national_targets_load(
+                indicator=indicator, targets=item.get("targets", [])
             )
-            counts["bands"] += len(item.get("bands", []))
-            for target in item.get("targets", []):
-                Target.objects.update_or_create(
-                    organisation=None,
-                    indicator=indicator,
-                    year=target["year"],
-                    defaults={"value": Decimal(target["value"]), "note": target.get("note", "")},
-                )
-                counts["targets"] += 1
+    _links_load(revisions=data["revisions"], by_revision=by_revision)
+    return counts
 
-    # Links need every indicator in place first.
-    revisions = data["revisions"]
+
+def _indicator_load(*, revision: Revision, item: dict) -> Indicator:
+    indicator, _ = Indicator.objects.update_or_create(
+        revision=revision,
+        code=item["code"],
+        defaults={
+            "name": item["name"],
+            "name_en": item["name_en"],
+            "description": item.get("description", ""),
+            "unit": item["unit"],
+            "unit_en": item.get("unit_en", ""),
+            "direction": item["direction"],
+            "decimals": item["decimals"],
+            "min_value": _decimal(item.get("min_value")),
+            "max_value": _decimal(item.get("max_value")),
+            "source": item["source"],
+            "source_en": item.get("source_en", ""),
+            "reported_by": item["reported_by"],
+            "display_order": item["display_order"],
+            "applies_to": item.get("applies_to", Indicator.AppliesTo.ALL),
+            "numerator_label": item.get("numerator_label", ""),
+            "denominator_label": item.get("denominator_label", ""),
+            "input_scale": Decimal(item.get("input_scale", "1")),
+        },
+    )
+    return indicator
+
+
+def _bands_load(*, indicator: Indicator, bands: list[dict]) -> int:
+    """Replace the indicator's status bands by the file's."""
+    indicator.bands.all().delete()
+    StatusBand.objects.bulk_create(
+        StatusBand(
+            indicator=indicator,
+            order=band["order"],
+            label=band["label"],
+            lower=_decimal(band["lower"]),
+            upper=_decimal(band["upper"]),
+        )
+        for band in bands
+    )
+    return len(bands)
+
+
+def _national_targets_load(*, indicator: Indicator, targets: list[dict]) -> int:
+    for target in targets:
+        Target.objects.update_or_create(
+            organisation=None,
+            indicator=indicator,
+            year=target["year"],
+            defaults={"value": Decimal(target["value"]), "note": target.get("note", "")},
+        )
+    return len(targets)
+
+
+def _links_load(*, revisions: list[dict], by_revision: dict[str, dict[str, Indicator]]) -> None:
+    """Parents within a revision and series continued from the revision before: these need
+    every indicator in place first."""
     for position, rev in enumerate(revisions):
         indicators = by_revision[rev["code"]]
         earlier = by_revision[revisions[position - 1]["code"]] if position else {}
@@ -92,4 +112,3 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
             indicator.parent = indicators.get(item["parent"]) if item.get("parent") else None
             indicator.continues = earlier.get(item["continues"]) if item.get("continues") else None
             indicator.save(update_fields=["parent", "continues"])
-    return counts

@@ -43,32 +43,10 @@ def own_indicator_promote(
     (the completeness overview, the year form and the reminders respect it). One transaction:
     all of it happens, or nothing does.
     """
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
-    if not indicator.is_own:
-        raise ValidationError(_("Nyckeltalet hör redan till katalogen."))
     code = code.strip()
-    revision = Revision.objects.current()
-    if not code:
-        raise ValidationError({"code": _("Ange en kod i katalogen, t.ex. GN.12.")})
-    next_year = timezone.localdate().year + 1
-    if reported_from is None or not FIRST_YEAR <= reported_from <= next_year:
-        raise ValidationError(
-            {
-                "reported_from": _(
-                    "Ange från vilket år medlemmarna ska rapportera nyckeltalet "
-                    "(%(first)s–%(last)s)."
-                )
-                % {"first": FIRST_YEAR, "last": next_year}
-            }
-        )
-    if Indicator.objects.filter(revision=revision, code__iexact=code).exists():
-        raise ValidationError(
-            {
-                "code": _("Koden %(code)s finns redan i revisionen %(revision)s.")
-                % {"code": code, "revision": revision.code}
-            }
-        )
+    revision = _promotion_checked(
+        user=user, indicator=indicator, code=code, reported_from=reported_from
+    )
     family = own_indicator_family(indicator=indicator)
     adoptions = family[1:]
     # A fresh copy: the caller's object stays as it was if anything below fails.
@@ -101,3 +79,33 @@ def own_indicator_promote(
     Indicator.objects.filter(pk__in=adoption_ids).delete()
     site_data_changed()
     return root
+
+
+def _promotion_checked(*, user, indicator: Indicator, code: str, reported_from: int | None):
+    """The current revision, once the promotion may happen; raises otherwise."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
+    if not indicator.is_own:
+        raise ValidationError(_("Nyckeltalet hör redan till katalogen."))
+    revision = Revision.objects.current()
+    if not code:
+        raise ValidationError({"code": _("Ange en kod i katalogen, t.ex. GN.12.")})
+    next_year = timezone.localdate().year + 1
+    if reported_from is None or not FIRST_YEAR <= reported_from <= next_year:
+        raise ValidationError(
+            {
+                "reported_from": _(
+                    "Ange från vilket år medlemmarna ska rapportera nyckeltalet "
+                    "(%(first)s–%(last)s)."
+                )
+                % {"first": FIRST_YEAR, "last": next_year}
+            }
+        )
+    if Indicator.objects.filter(revision=revision, code__iexact=code).exists():
+        raise ValidationError(
+            {
+                "code": _("Koden %(code)s finns redan i revisionen %(revision)s.")
+                % {"code": code, "revision": revision.code}
+            }
+        )
+    return revision

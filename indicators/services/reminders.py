@@ -59,23 +59,7 @@ def reminders_send(
         if previous is not None and previous >= since and not force:
             skipped.append({**reminder, "last_sent": previous})
             continue
-        body = render_to_string(
-            "indicators/reporting/reminder_email.txt",
-            {
-                "reminder": reminder,
-                "year": year,
-                "url": f"{settings.SITE_URL}{reverse('reporting_year', args=[year])}"
-                f"?org={reminder['code']}",
-            },
-        )
-        messages.append(
-            EmailMessage(
-                subject=_("Gröna nyckeltal %(year)s: %(count)s värden saknas för %(name)s")
-                % {"year": year, "count": len(reminder["missing"]), "name": reminder["name"]},
-                body=body,
-                to=addresses,
-            )
-        )
+        messages.append(_reminder_message(reminder=reminder, year=year, addresses=addresses))
         sent_for.append((reminder, addresses))
     connection = get_connection()
     delivered = mail_backend_is_real(connection)
@@ -99,3 +83,21 @@ def reminders_send(
                 for reminder, addresses in sent_for
             )
     return RemindersOutcome(sent=len(messages), delivered=delivered, skipped=skipped)
+
+
+def _reminder_message(*, reminder: dict, year: int, addresses: list[str]) -> EmailMessage:
+    body = render_to_string(
+        "indicators/reporting/reminder_email.txt",
+        {
+            "reminder": reminder,
+            "year": year,
+            "url": f"{settings.SITE_URL}{reverse('reporting_year', args=[year])}"
+            f"?org={reminder['code']}",
+        },
+    )
+    return EmailMessage(
+        subject=_("Gröna nyckeltal %(year)s: %(count)s värden saknas för %(name)s")
+        % {"year": year, "count": len(reminder["missing"]), "name": reminder["name"]},
+        body=body,
+        to=addresses,
+    )

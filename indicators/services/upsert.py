@@ -150,32 +150,8 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
     now = timezone.now()
     user_id = user.pk if user is not None else None
     history_user = _history_user(user)
-    assignments = ", ".join(
-        f"{name} = EXCLUDED.{name}" for name in [*VALUE_FIELDS, "entered_by_id", "entered_at"]
-    )
-    current = ", ".join(f"t.{name}" for name in VALUE_FIELDS)
-    incoming = ", ".join(f"EXCLUDED.{name}" for name in VALUE_FIELDS)
-    upsert = f"""
-        INSERT INTO {table} AS t ({", ".join(stage_columns)}, entered_by_id, entered_at)
-        SELECT {", ".join(stage_columns)}, %(user_id)s, %(now)s FROM {stage}
-        ON CONFLICT (organisation_id, indicator_id, year) DO UPDATE SET {assignments}
-        WHERE ({current}) IS DISTINCT FROM ({incoming})
-        RETURNING t.*, (t.xmax = 0) AS inserted_now
-    """
-    history_sql = ""
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        history_model = IndicatorValue.history.model
-        tracked = [f.attname for f in history_model.tracked_fields]
-        history_sql = f"""
-            , history AS (
-                INSERT INTO {connection.ops.quote_name(history_model._meta.db_table)}
-                    ({", ".join(tracked)}, history_date, history_change_reason, history_type,
-                     history_user_id)
-                SELECT {", ".join(tracked)}, %(now)s, %(reason)s,
-                       CASE WHEN inserted_now THEN '+' ELSE '~' END, %(history_user_id)s
-                FROM upserted
-            )
-        """
+    upsert = _upsert_sql(table=table, stage=stage, stage_columns=stage_columns)
+    history_sql = _history_sql()
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {stage} AS "
@@ -219,3 +195,40 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
         created, updated = cursor.fetchone()
         cursor.execute(f"DROP TABLE {stage}")
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
+
+
+def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:
+    """INSERT ... ON CONFLICT DO UPDATE from the staging table, touching only rows that differ,
+    returning each written row and whether it is new."""
+    assignments = ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in [*VALUE_FIELDS, "entered_by_id", "entered_at"]
+    )
+    current = ", ".join(f"t.{name}" for name in VALUE_FIELDS)
+    incoming = ", ".join(f"EXCLUDED.{name}" for name in VALUE_FIELDS)
+    upsert = f"""
+        INSERT INTO {table} AS t ({", ".join(stage_columns)}, entered_by_id, entered_at)
+        SELECT {", ".join(stage_columns)}, %(user_id)s, %(now)s FROM {stage}
+        ON CONFLICT (organisation_id, indicator_id, year) DO UPDATE SET {assignments}
+        WHERE ({current}) IS DISTINCT FROM ({incoming})
+        RETURNING t.*, (t.xmax = 0) AS inserted_now
+    """
+    return upsert
+
+
+def _history_sql() -> str:
+    """The CTE that writes a history row for each written row (none with history off)."""
+    history_sql = ""
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        history_model = IndicatorValue.history.model
+        tracked = [f.attname for f in history_model.tracked_fields]
+        history_sql = f"""
+            , history AS (
+                INSERT INTO {connection.ops.quote_name(history_model._meta.db_table)}
+                    ({", ".join(tracked)}, history_date, history_change_reason, history_type,
+                     history_user_id)
+                SELECT {", ".join(tracked)}, %(now)s, %(reason)s,
+                       CASE WHEN inserted_now THEN '+' ELSE '~' END, %(history_user_id)s
+                FROM upserted
+            )
+        """
+    return history_sql
