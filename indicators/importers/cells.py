@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from common.numbers import NumberFormatError, parse_decimal
 from indicators.models import IndicatorValue
-from indicators.numbers import NumberFormatError, parse_decimal
 
 
 class RowProblem(ValueError):

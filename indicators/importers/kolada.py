@@ -7,7 +7,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ekokommun.import_formats import decode_text
+from common.import_formats import decode_text
 from indicators.importers.cells import cell_text
 from indicators.importers.rows import ReadResult, RowError, SourceRow
 

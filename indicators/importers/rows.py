@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ekokommun.import_formats import decode_text, sniff_delimiter
+from common.import_formats import decode_text, sniff_delimiter
 from indicators.importers.cells import RowProblem
 from indicators.models import Indicator
 

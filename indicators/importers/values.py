@@ -11,13 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ekokommun.spreadsheets import text_from_cell
+from common.numbers import decimal_places
+from common.spreadsheets import text_from_cell
 from indicators import validation
 from indicators.importers.cells import RowProblem, cell_text, parse_status, parse_value, parse_year
 from indicators.importers.lookups import Lookups
 from indicators.importers.rows import ReadResult, RowError, SourceRow
 from indicators.models import Indicator, IndicatorValue
-from indicators.numbers import decimal_places
 from indicators.services import (
     VALUE_FIELDS,
     ValueInput,
