@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from ekokommun.import_formats import SwedishSheetMixin
+from common.import_formats import SwedishSheetMixin
 from members.models import ContactPerson, Membership, Municipality
 from members.services import ContactDetails, contact_person_replace
 

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin
-from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from members.admin.base import errors_text, site_url
 from members.admin_gdpr import CONTACT_ACTIONS
 from members.collation import swedish

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ExportMixin
-from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from members.admin.base import decision_action, errors_text, site_url
 from members.collation import swedish
 from members.forms import ContactPersonReplaceForm, ResignationForm
