@@ -34,6 +34,14 @@ class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin
     raw_id_fields = ["membership", "user"]
     actions = ["send_account_link", *CONTACT_ACTIONS]
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # A new official imported from a file gets the same e-mail link as on "Byt
+        # kontaktperson": to the address the office opened the admin at.
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            "site_url": site_url(request),
+        }
+
     @admin.display(
         description=_("organisation"), ordering=swedish("membership__organisation__name")
     )

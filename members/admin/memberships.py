@@ -92,7 +92,7 @@ class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
     """A membership's status and dates are the board's decisions: a membership is created by
     an application (the public form at /ansok/) and changes only through the decision actions
     (approve, reject, resign, re-join), which record the decision and handle contact persons
-    and logins. So there is no "add" form and no import here, only the export."""
+    and logins. So there is no "add" form, no import and no delete here, only the export."""
 
     resource_classes = [MembershipResource]
     formats = FORMATS
@@ -135,6 +135,12 @@ class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a new membership begins as an application (see the class docstring)
+
+    def has_delete_permission(self, request, obj=None):
+        # A membership ends through the resignation (membership_resign), which keeps it, its
+        # contact persons and figures as history; deleting it would erase the board's
+        # decisions. Retention removes rejected ones through members.gdpr.
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         # A saved membership changes status only through the services (the application
