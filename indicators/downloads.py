@@ -13,10 +13,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from common.spreadsheets import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
+    CONTENT_TYPES,
     Sheet,
     csv_bytes,
+    spreadsheet_response,
     xlsx_bytes,
 )
 from indicators.models import IndicatorValue
@@ -42,7 +42,6 @@ COLUMNS = [
 # the column, so the file still reads back).
 AVERAGE_COLUMN = ("SEKOM-snitt", "sekom_average")
 STATUS = {s.value: str(s.label) for s in IndicatorValue.Status}
-CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _cells(row: dict, columns: list[tuple[str, str]]) -> list:
@@ -104,9 +103,7 @@ def values_xlsx(
 
 
 def _file_response(content: bytes, *, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheet_response(content, filename=f"{name}.{fmt}")
 
 
 def _average(value: float | None, decimals: int) -> Decimal | None:

@@ -8,10 +8,16 @@ only puts each message beside its field. Saving is `services.values_save_year`.
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from common.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
+from common.numbers import (
+    NumberFormatError,
+    decimal_places,
+    format_decimal,
+    format_for_input,
+    parse_decimal,
+)
 from indicators import validation
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import ValueInput
@@ -22,17 +28,6 @@ LARGE_CHANGE = Decimal("0.5")
 VALUE_LIMIT = Decimal(10) ** 10
 INPUT_LIMIT = Decimal(10) ** 14
 INPUT_DECIMALS = 4
-
-
-def input_text(value: Decimal | None, decimals: int | None = None) -> str:
-    """A stored number as the reporter would type it: no grouping, and a decimal comma on
-    Swedish pages, a decimal point on English ones (the form reads both)."""
-    if value is None:
-        return ""
-    if decimals is None:
-        decimals = decimal_places(value)
-    text = f"{value:.{decimals}f}"
-    return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
 
 
 class ValueRowForm(forms.Form):
@@ -85,9 +80,9 @@ class ValueRowForm(forms.Form):
         initial = {"status": IndicatorValue.Status.FINAL}
         if current is not None:
             initial = {
-                "value": input_text(current.value, indicator.decimals),
-                "numerator": input_text(current.numerator),
-                "denominator": input_text(current.denominator),
+                "value": format_for_input(current.value, indicator.decimals),
+                "numerator": format_for_input(current.numerator),
+                "denominator": format_for_input(current.denominator),
                 "status": current.status,
                 "source_note": current.source_note,
                 "comment": current.comment,
