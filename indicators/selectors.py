@@ -26,6 +26,7 @@ from indicators.models import (
     applies_to_kind,
 )
 from indicators.numbers import decimal_places, format_decimal
+from members.access import WRITE, acts_as_office, level_given
 from members.cache import versioned
 from members.collation import sorted_swedish, swedish
 from members.gdpr import account_display_name
@@ -38,9 +39,10 @@ from members.models import (
     Municipality,
     OrganisationAccess,
     Population,
+    is_current_member,
 )
 
-ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
+ACTIVE = is_current_member("organisation")
 # Values of the common catalogue: own figures never enter averages or good examples.
 COMMON = Q(indicator__owner__isnull=True)
 # Values of organisations the figure applies to: a region's value of a municipal figure (household
@@ -315,19 +317,18 @@ def member_trends(*, code: str, data_version: int | None = None, until: int | No
     ).order_by("-left_on")
     organisations = (
         Municipality.objects.select_related("county")
+        # is_member also serves a former member's page ("Tidigare medlem (2012–2019)").
+        .with_is_member()
         .annotate(
             inhabitants=Subquery(
                 Population.objects.filter(municipality=OuterRef("pk"))
                 .order_by("-year")
                 .values("inhabitants")[:1]
             ),
-            # For a former member's page ("Tidigare medlem (2012–2019)"): no extra query.
-            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk"))),
             last_joined_on=Subquery(ended.values("joined_on")[:1]),
             last_left_on=Subquery(ended.values("left_on")[:1]),
         )
-        .filter(Q(code=code) | Q(memberships__status=Membership.Status.ACTIVE))
-        .distinct()
+        .filter(Q(code=code) | Q(is_member=True))
     )
     organisation, populations = None, {}
     for candidate in organisations:
@@ -674,7 +675,7 @@ def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
     """The current official contact person of each organisation (for logged-in members)."""
     people = ContactPerson.objects.current().filter(
         role=ContactPerson.Role.OFFICIAL,
-        membership__status=Membership.Status.ACTIVE,
+        membership__in=Membership.objects.active(),
         membership__organisation_id__in=organisation_ids,
     )
     return {
@@ -774,54 +775,14 @@ def compare_values_open_data(*, indicator: Indicator, codes: list[str]) -> list[
 def member_choices() -> list[dict]:
     """The active members, for selection lists (1 query)."""
     return list(
-        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        Municipality.objects.active_members()
         .order_by(swedish("name"))
         .values("code", "name", "kind", "county__name")
     )
 
 
-# --- Reporting: who may do what -------------------------------------------------------------
-# The one place that decides access to an organisation's figures. Staff may do everything;
-# a reporter (members.OrganisationAccess, level "reporter") reads and writes the organisation's
-# values; a reader only reads; everyone else, and anonymous users, neither.
-
-READ = "read"
-WRITE = "write"
-
-
-def _is_current_member(organisation_ref: str):
-    return Exists(Membership.objects.active().filter(organisation=OuterRef(organisation_ref)))
-
-
-def organisation_access(*, user, organisation: Municipality) -> str | None:
-    """WRITE, READ or None for `user` on `organisation`: at most one query."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if user.is_staff:
-        return WRITE
-    row = (
-        OrganisationAccess.objects.current()
-        .filter(user=user, organisation=organisation)
-        .annotate(is_member=_is_current_member("organisation"))
-        .order_by("pk")
-        .values_list("level", "is_member")
-        .first()
-    )
-    if row is None:
-        return None
-    level, is_member = row
-    # Only a current member's figures can be written: a former member's are history.
-    if level == OrganisationAccess.Level.REPORTER and is_member:
-        return WRITE
-    return READ
-
-
-def can_read(*, user, organisation: Municipality) -> bool:
-    return organisation_access(user=user, organisation=organisation) is not None
-
-
-def can_write(*, user, organisation: Municipality) -> bool:
-    return organisation_access(user=user, organisation=organisation) == WRITE
+# --- Reporting: whose figures a user may see -------------------------------------------------
+# Who may do what is decided in members.access; these list the organisations it allows.
 
 
 def organisations_for_user(*, user) -> list[dict]:
@@ -831,10 +792,10 @@ def organisations_for_user(*, user) -> list[dict]:
     """
     if not (user.is_authenticated and user.is_active):
         return []
-    if user.is_staff:
-        organisations = Municipality.objects.annotate(
-            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk")))
-        ).order_by("-is_member", swedish("name"))
+    if acts_as_office(user=user):
+        organisations = Municipality.objects.with_is_member().order_by(
+            "-is_member", swedish("name")
+        )
         return [
             {
                 "id": o.pk,
@@ -848,7 +809,7 @@ def organisations_for_user(*, user) -> list[dict]:
     rows = (
         OrganisationAccess.objects.current()
         .filter(user=user)
-        .annotate(is_member=_is_current_member("organisation"))
+        .annotate(is_member=is_current_member("organisation"))
         .select_related("organisation")
     )
     return [
@@ -856,7 +817,7 @@ def organisations_for_user(*, user) -> list[dict]:
             "id": row.organisation_id,
             "code": row.organisation.code,
             "name": row.organisation.name,
-            "can_write": row.level == OrganisationAccess.Level.REPORTER and row.is_member,
+            "can_write": level_given(level=row.level, is_member=row.is_member) == WRITE,
             "is_member": row.is_member,
         }
         for row in sorted_swedish(rows, key=lambda r: r.organisation.name)
@@ -1121,7 +1082,7 @@ def completeness_overview(*, year: int) -> dict:
 
 def organisations_access_ended(*, user) -> list[dict]:
     """Organisations `user` once had access to and no longer has (for a clear message)."""
-    if not (user.is_authenticated and user.is_active) or user.is_staff:
+    if not (user.is_authenticated and user.is_active) or acts_as_office(user=user):
         return []
     current = OrganisationAccess.objects.current().filter(user=user).values("organisation_id")
     rows = (
@@ -1168,7 +1129,7 @@ def reporting_reminders(*, year: int) -> list[dict]:
         ContactPerson.objects.current()
         .filter(
             role=ContactPerson.Role.OFFICIAL,
-            membership__status=Membership.Status.ACTIVE,
+            membership__in=Membership.objects.active(),
             membership__organisation_id__in=ids,
         )
         .select_related("membership")

@@ -26,7 +26,7 @@ from indicators.models import (
     StatusBand,
     Target,
 )
-from indicators.selectors import can_write, reminder_figure_set, reminders_last_sent
+from indicators.selectors import reminder_figure_set, reminders_last_sent
 from indicators.validation import (
     share_agrees,
     share_errors,
@@ -34,6 +34,7 @@ from indicators.validation import (
     value_errors,
     year_error,
 )
+from members import access
 from members.models import FIRST_YEAR, Municipality
 from members.services import site_data_changed
 
@@ -435,7 +436,7 @@ def values_save_year(
     Only a user who may write the organisation's figures gets here (PermissionDenied
     otherwise), and only figures the member reports itself, for that member and that year.
     """
-    if not can_write(user=user, organisation=organisation):
+    if not access.may_write(user=user, organisation=organisation):
         raise PermissionDenied(_("Du får inte ändra den här organisationens värden."))
     problem = year_error(year)
     if problem:
@@ -464,7 +465,7 @@ def values_save_year(
 @transaction.atomic
 def value_delete(*, value: IndicatorValue, user) -> None:
     """Delete a value: staff only. The history keeps it, with who deleted it."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not access.acts_as_office(user=user):
         raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
     value._history_user = user
     value.delete()
@@ -694,7 +695,7 @@ TARGET_LAST_YEAR = 2100
 
 
 def _require_write(*, user, organisation: Municipality) -> None:
-    if not can_write(user=user, organisation=organisation):
+    if not access.may_write(user=user, organisation=organisation):
         raise PermissionDenied(
             _("Du får inte ändra %(name)s nyckeltal.") % {"name": organisation.name}
         )
@@ -960,7 +961,7 @@ def own_indicator_promote(
     (the completeness overview, the year form and the reminders respect it). One transaction:
     all of it happens, or nothing does.
     """
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not access.acts_as_office(user=user):
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
     if not indicator.is_own:
         raise ValidationError(_("Nyckeltalet hör redan till katalogen."))

@@ -24,6 +24,7 @@ from ekokommun.spreadsheets import (
     csv_bytes,
     xlsx_bytes,
 )
+from members.access import access_grant_check
 from members.admin_gdpr import CONTACT_ACTIONS
 from members.collation import swedish
 from members.exports import fee_list_dataset, format_rate
@@ -52,7 +53,6 @@ from members.services import (
     memberships_approve,
     memberships_reject,
     memberships_resign,
-    organisation_access_check,
     organisation_access_end,
     organisation_access_grant,
     reporting_account_invite,
@@ -172,15 +172,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, PopulationInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(active_count=Count("memberships", filter=Q(memberships__status="active")))
-        )
+        return super().get_queryset(request).with_is_member()
 
-    @admin.display(description=_("medlem"), boolean=True, ordering="active_count")
+    @admin.display(description=_("medlem"), boolean=True, ordering="is_member")
     def is_member(self, obj):
-        return obj.active_count > 0
+        return obj.is_member
 
     def get_search_results(self, request, queryset, search_term):
         # "Eda" finds Eda first, then names that begin with it, then the rest (Hedemora):
@@ -247,11 +243,8 @@ class MissingContactFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        lacking = Q(status=Membership.Status.ACTIVE) & (
-            Q(has_politician=False) | Q(has_official=False)
-        )
         if self.value() == "saknas":
-            return queryset.filter(lacking)
+            return queryset.active().filter(Q(has_politician=False) | Q(has_official=False))
         if self.value() == "kompletta":
             return queryset.filter(has_politician=True, has_official=True)
         return queryset
@@ -815,7 +808,7 @@ class OrganisationAccessForm(forms.ModelForm):
         organisation, level = cleaned.get("organisation"), cleaned.get("level")
         if organisation is not None and level:
             try:
-                organisation_access_check(organisation=organisation, level=level)
+                access_grant_check(organisation=organisation, level=level)
             except ValidationError as error:
                 self.add_error(None, error)  # keyed errors land beside their field
         return cleaned

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.access import OFFICE_ACCOUNTS, is_office_account
 from members.models import ContactPerson, Membership, MembershipApplication, OrganisationAccess
 from members.services import site_data_changed
 
@@ -367,7 +368,7 @@ class ErasureResult:
 
 def _current_contact_roles(email: str):
     return ContactPerson.objects.current().filter(
-        email__iexact=email, membership__status=Membership.Status.ACTIVE
+        email__iexact=email, membership__in=Membership.objects.active()
     )
 
 
@@ -438,7 +439,7 @@ def personal_data_erase(*, email: str) -> ErasureResult:
             }
         )
     accounts = list(_accounts(email))
-    staff = [user.get_username() for user in accounts if user.is_staff or user.is_superuser]
+    staff = [user.get_username() for user in accounts if is_office_account(user=user)]
     if staff:
         raise ValidationError(
             _("%(names)s är ett konto för kansliet och raderas inte här.")
@@ -522,7 +523,8 @@ def retention_plan(*, today: datetime.date | None = None) -> RetentionPlan:
     )
     candidates = (
         get_user_model()
-        .objects.filter(is_staff=False, is_superuser=False, organisation_access__isnull=True)
+        .objects.exclude(OFFICE_ACCOUNTS)
+        .filter(organisation_access__isnull=True)
         .filter(contact_roles__isnull=False)
         .exclude(contact_roles__ended_on__isnull=True)
         .exclude(contact_roles__ended_on__gte=plan.contacts_cutoff)

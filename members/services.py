@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from members.access import access_grant_check
 from members.models import (
     ContactPerson,
     County,
@@ -314,22 +315,6 @@ def _reporting_account(*, organisation: Municipality, name: str, email: str):
 # --- access to an organisation's figures --------------------------------------------------
 
 
-def organisation_access_check(*, organisation: Municipality, level: str) -> None:
-    """ValidationError (on "organisation") when `organisation` cannot have access at `level`."""
-    if (
-        level == OrganisationAccess.Level.REPORTER
-        and not Membership.objects.active().filter(organisation=organisation).exists()
-    ):
-        raise ValidationError(
-            {
-                "organisation": _(
-                    "%(org)s är inte medlem; bara en nuvarande medlem kan ha rapportörer."
-                )
-                % {"org": organisation.name}
-            }
-        )
-
-
 @transaction.atomic
 def organisation_access_grant(
     *, user, organisation: Municipality, level: str = OrganisationAccess.Level.REPORTER
@@ -339,7 +324,7 @@ def organisation_access_grant(
     Reporters write a member's figures, so only a current member can have one: a former
     member's figures are history, and nobody should be able to add to them.
     """
-    organisation_access_check(organisation=organisation, level=level)
+    access_grant_check(organisation=organisation, level=level)
     access = (
         OrganisationAccess.objects.current()
         .select_for_update()
