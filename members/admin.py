@@ -15,15 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import ekokommun.admin_axes  # noqa: F401  (django-axes' admin section in Swedish)
-from ekokommun.admin_guards import ExportMixin, ImportExportMixin
-from ekokommun.import_formats import FORMATS, SwedishExportMixin
-from ekokommun.spreadsheets import (
+from common.import_formats import FORMATS, SwedishExportMixin
+from common.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Sheet,
     csv_bytes,
     xlsx_bytes,
 )
+from ekokommun.admin_guards import ExportMixin, ImportExportMixin
 from members.access import access_grant_check
 from members.admin_gdpr import CONTACT_ACTIONS
 from members.collation import swedish
