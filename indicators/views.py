@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from indicators import charts, downloads, selectors
 from indicators.validation import year_error
+from members import access
 from members.cache import public_page
 from members.collation import sorted_swedish, swedish_key
 from members.selectors import (
@@ -16,7 +17,6 @@ from members.selectors import (
     members_by_county,
     non_members_named,
     site_state,
-    viewer_sees_contacts,
 )
 
 MAX_COMPARED = 5
@@ -159,7 +159,7 @@ def indicator_detail(request, code: str, revision: str | None = None):
     if overview is None:
         raise Http404("Nyckeltalet finns inte.")
     contacts = {}
-    shows_contacts = viewer_sees_contacts(user=request.user)
+    shows_contacts = access.sees_contacts(user=request.user)
     examples = (
         overview["strong"]
         + overview["improvers"]

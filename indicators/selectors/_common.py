@@ -9,12 +9,12 @@ from indicators.models import (
     Indicator,
 )
 from members.models import (
-    Membership,
     Municipality,
+    is_current_member,
 )
 
 # Values of current members.
-ACTIVE = Q(organisation__memberships__status=Membership.Status.ACTIVE)
+ACTIVE = is_current_member("organisation")
 # Values of the common catalogue: own figures never enter averages or good examples.
 COMMON = Q(indicator__owner__isnull=True)
 

@@ -3,7 +3,7 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -102,19 +102,18 @@ def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, di
     ).order_by("-left_on")
     organisations = (
         Municipality.objects.select_related("county")
+        # is_member also serves a former member's page ("Tidigare medlem (2012–2019)").
+        .with_is_member()
         .annotate(
             inhabitants=Subquery(
                 Population.objects.filter(municipality=OuterRef("pk"))
                 .order_by("-year")
                 .values("inhabitants")[:1]
             ),
-            # For a former member's page ("Tidigare medlem (2012–2019)"): no extra query.
-            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk"))),
             last_joined_on=Subquery(ended.values("joined_on")[:1]),
             last_left_on=Subquery(ended.values("left_on")[:1]),
         )
-        .filter(Q(code=code) | Q(memberships__status=Membership.Status.ACTIVE))
-        .distinct()
+        .filter(Q(code=code) | Q(is_member=True))
     )
     organisation, populations = None, {}
     for candidate in organisations:

@@ -48,7 +48,7 @@ def reporting_reminders(*, year: int) -> list[dict]:
         ContactPerson.objects.current()
         .filter(
             role=ContactPerson.Role.OFFICIAL,
-            membership__status=Membership.Status.ACTIVE,
+            membership__in=Membership.objects.active(),
             membership__organisation_id__in=ids,
         )
         .select_related("membership")

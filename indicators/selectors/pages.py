@@ -137,7 +137,7 @@ def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
     """The current official contact person of each organisation (for logged-in members)."""
     people = ContactPerson.objects.current().filter(
         role=ContactPerson.Role.OFFICIAL,
-        membership__status=Membership.Status.ACTIVE,
+        membership__in=Membership.objects.active(),
         membership__organisation_id__in=organisation_ids,
     )
     return {
@@ -211,7 +211,7 @@ def compare_series(
 def member_choices() -> list[dict]:
     """The active members, for selection lists (1 query)."""
     return list(
-        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        Municipality.objects.active_members()
         .order_by(swedish("name"))
         .values("code", "name", "kind", "county__name")
     )

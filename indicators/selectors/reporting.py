@@ -1,9 +1,9 @@
 """Reporting: who may read and write an organisation's figures, the year form's rows,
 completeness per year and member, and a value's history.
 
-`organisation_access` is the one place that decides access to an organisation's figures."""
+Who may do what is decided in `members.access`; this module only lists what it allows."""
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import format_decimal
@@ -12,50 +12,16 @@ from indicators.models import (
     IndicatorValue,
 )
 from indicators.selectors.catalogue import current_and_own_indicators, reported_indicators
+from members.access import WRITE, acts_as_office, level_given
 from members.collation import sorted_swedish, swedish
 from members.gdpr import account_display_name
 from members.models import (
-    Membership,
     Municipality,
     OrganisationAccess,
+    is_current_member,
 )
 
-# Who may do what. Staff may do everything; a reporter (members.OrganisationAccess, level
-# "reporter") reads and writes the organisation's values; a reader only reads; everyone else,
-# and anonymous users, neither.
-READ = "read"
-WRITE = "write"
-
-
-def _is_current_member(organisation_ref: str):
-    return Exists(Membership.objects.active().filter(organisation=OuterRef(organisation_ref)))
-
-
-def organisation_access(*, user, organisation: Municipality) -> str | None:
-    """WRITE, READ or None for `user` on `organisation`: at most one query."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if user.is_staff:
-        return WRITE
-    row = (
-        OrganisationAccess.objects.current()
-        .filter(user=user, organisation=organisation)
-        .annotate(is_member=_is_current_member("organisation"))
-        .order_by("pk")
-        .values_list("level", "is_member")
-        .first()
-    )
-    if row is None:
-        return None
-    level, is_member = row
-    # Only a current member's figures can be written: a former member's are history.
-    if level == OrganisationAccess.Level.REPORTER and is_member:
-        return WRITE
-    return READ
-
-
-def can_write(*, user, organisation: Municipality) -> bool:
-    return organisation_access(user=user, organisation=organisation) == WRITE
+# Who may do what is decided in members.access; these list the organisations it allows.
 
 
 def organisations_for_user(*, user) -> list[dict]:
@@ -65,10 +31,10 @@ def organisations_for_user(*, user) -> list[dict]:
     """
     if not (user.is_authenticated and user.is_active):
         return []
-    if user.is_staff:
-        organisations = Municipality.objects.annotate(
-            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk")))
-        ).order_by("-is_member", swedish("name"))
+    if acts_as_office(user=user):
+        organisations = Municipality.objects.with_is_member().order_by(
+            "-is_member", swedish("name")
+        )
         return [
             {
                 "id": o.pk,
@@ -82,7 +48,7 @@ def organisations_for_user(*, user) -> list[dict]:
     rows = (
         OrganisationAccess.objects.current()
         .filter(user=user)
-        .annotate(is_member=_is_current_member("organisation"))
+        .annotate(is_member=is_current_member("organisation"))
         .select_related("organisation")
     )
     return [
@@ -90,7 +56,7 @@ def organisations_for_user(*, user) -> list[dict]:
             "id": row.organisation_id,
             "code": row.organisation.code,
             "name": row.organisation.name,
-            "can_write": row.level == OrganisationAccess.Level.REPORTER and row.is_member,
+            "can_write": level_given(level=row.level, is_member=row.is_member) == WRITE,
             "is_member": row.is_member,
         }
         for row in sorted_swedish(rows, key=lambda r: r.organisation.name)
@@ -349,7 +315,7 @@ def completeness_overview(*, year: int) -> dict:
 
 def organisations_access_ended(*, user) -> list[dict]:
     """Organisations `user` once had access to and no longer has (for a clear message)."""
-    if not (user.is_authenticated and user.is_active) or user.is_staff:
+    if not (user.is_authenticated and user.is_active) or acts_as_office(user=user):
         return []
     current = OrganisationAccess.objects.current().filter(user=user).values("organisation_id")
     rows = (

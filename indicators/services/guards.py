@@ -3,12 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from indicators.selectors import can_write
+from members import access
 from members.models import Municipality
 
 
 def require_write(*, user, organisation: Municipality) -> None:
-    if not can_write(user=user, organisation=organisation):
+    if not access.may_write(user=user, organisation=organisation):
         raise PermissionDenied(
             _("Du får inte ändra %(name)s nyckeltal.") % {"name": organisation.name}
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Revision, Target
 from indicators.services.own_indicators import own_indicator_family
+from members import access
 from members.models import FIRST_YEAR
 from members.services import site_data_changed
 
@@ -83,7 +84,7 @@ def own_indicator_promote(
 
 def _promotion_checked(*, user, indicator: Indicator, code: str, reported_from: int | None):
     """The current revision, once the promotion may happen; raises otherwise."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not access.acts_as_office(user=user):
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
     if not indicator.is_own:
         raise ValidationError(_("Nyckeltalet hör redan till katalogen."))

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from indicators import validation
 from indicators.models import Indicator, IndicatorValue
-from indicators.selectors import can_write
 from indicators.services.upsert import UpsertResult, ValueKey, upsert_orm, upsert_postgresql
+from members import access
 from members.models import Municipality
 from members.services import site_data_changed
 
@@ -219,7 +219,7 @@ def values_save_year(
     Only a user who may write the organisation's figures gets here (PermissionDenied
     otherwise), and only figures the member reports itself, for that member and that year.
     """
-    if not can_write(user=user, organisation=organisation):
+    if not access.may_write(user=user, organisation=organisation):
         raise PermissionDenied(_("Du får inte ändra den här organisationens värden."))
     problem = validation.year_error(year)
     if problem:
@@ -248,7 +248,7 @@ def values_save_year(
 @transaction.atomic
 def value_delete(*, value: IndicatorValue, user) -> None:
     """Delete a value: staff only. The history keeps it, with who deleted it."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not access.acts_as_office(user=user):
         raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
     value._history_user = user
     value.delete()

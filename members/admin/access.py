@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.access import access_grant_check
 from members.models import OrganisationAccess
 from members.services import (
-    organisation_access_check,
     organisation_access_end,
     organisation_access_grant,
 )
@@ -39,7 +39,7 @@ class OrganisationAccessForm(forms.ModelForm):
         organisation, level = cleaned.get("organisation"), cleaned.get("level")
         if organisation is not None and level:
             try:
-                organisation_access_check(organisation=organisation, level=level)
+                access_grant_check(organisation=organisation, level=level)
             except ValidationError as error:
                 self.add_error(None, error)  # keyed errors land beside their field
         return cleaned

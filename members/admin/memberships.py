@@ -71,11 +71,8 @@ class MissingContactFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        lacking = Q(status=Membership.Status.ACTIVE) & (
-            Q(has_politician=False) | Q(has_official=False)
-        )
         if self.value() == "saknas":
-            return queryset.filter(lacking)
+            return queryset.active().filter(Q(has_politician=False) | Q(has_official=False))
         if self.value() == "kompletta":
             return queryset.filter(has_politician=True, has_official=True)
         return queryset

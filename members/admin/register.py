@@ -57,15 +57,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, PopulationInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(active_count=Count("memberships", filter=Q(memberships__status="active")))
-        )
+        return super().get_queryset(request).with_is_member()
 
-    @admin.display(description=_("medlem"), boolean=True, ordering="active_count")
+    @admin.display(description=_("medlem"), boolean=True, ordering="is_member")
     def is_member(self, obj):
-        return obj.active_count > 0
+        return obj.is_member
 
     def get_search_results(self, request, queryset, search_term):
         # "Eda" finds Eda first, then names that begin with it, then the rest (Hedemora):

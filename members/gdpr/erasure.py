@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.access import is_office_account
 from members.gdpr.anonymise import _anonymise_application_fields, _anonymise_contacts
 from members.gdpr.extract import _accounts
 from members.gdpr.register import _erased_placeholder
@@ -33,7 +34,7 @@ class ErasureResult:
 
 def _current_contact_roles(email: str):
     return ContactPerson.objects.current().filter(
-        email__iexact=email, membership__status=Membership.Status.ACTIVE
+        email__iexact=email, membership__in=Membership.objects.active()
     )
 
 
@@ -104,7 +105,7 @@ def personal_data_erase(*, email: str) -> ErasureResult:
             }
         )
     accounts = list(_accounts(email))
-    staff = [user.get_username() for user in accounts if user.is_staff or user.is_superuser]
+    staff = [user.get_username() for user in accounts if is_office_account(user=user)]
     if staff:
         raise ValidationError(
             _("%(names)s är ett konto för kansliet och raderas inte här.")

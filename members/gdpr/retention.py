@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from members.access import OFFICE_ACCOUNTS
 from members.gdpr.anonymise import _anonymise_application_fields, _anonymise_contacts
 from members.gdpr.deletion import applications_delete
 from members.gdpr.erasure import _account_erase
@@ -74,7 +75,8 @@ def retention_plan(*, today: datetime.date | None = None) -> RetentionPlan:
     )
     candidates = (
         get_user_model()
-        .objects.filter(is_staff=False, is_superuser=False, organisation_access__isnull=True)
+        .objects.exclude(OFFICE_ACCOUNTS)
+        .filter(organisation_access__isnull=True)
         .filter(contact_roles__isnull=False)
         .exclude(contact_roles__ended_on__isnull=True)
         .exclude(contact_roles__ended_on__gte=plan.contacts_cutoff)

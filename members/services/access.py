@@ -2,30 +2,14 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Membership, Municipality, OrganisationAccess
+from members.access import access_grant_check
+from members.models import Municipality, OrganisationAccess
 
 # --- access to an organisation's figures --------------------------------------------------
-
-
-def organisation_access_check(*, organisation: Municipality, level: str) -> None:
-    """ValidationError (on "organisation") when `organisation` cannot have access at `level`."""
-    if (
-        level == OrganisationAccess.Level.REPORTER
-        and not Membership.objects.active().filter(organisation=organisation).exists()
-    ):
-        raise ValidationError(
-            {
-                "organisation": _(
-                    "%(org)s är inte medlem; bara en nuvarande medlem kan ha rapportörer."
-                )
-                % {"org": organisation.name}
-            }
-        )
 
 
 @transaction.atomic
@@ -37,7 +21,7 @@ def organisation_access_grant(
     Reporters write a member's figures, so only a current member can have one: a former
     member's figures are history, and nobody should be able to add to them.
     """
-    organisation_access_check(organisation=organisation, level=level)
+    access_grant_check(organisation=organisation, level=level)
     access = (
         OrganisationAccess.objects.current()
         .select_for_update()
