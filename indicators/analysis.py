@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.numbers import decimal_places, format_decimal
+from common.numbers import decimal_places, format_decimal
 from members.collation import swedish_key
 
 # A value this many years older than the indicator's latest year no longer counts as "latest".

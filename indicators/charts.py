@@ -429,7 +429,7 @@ def _fmt(value: float | None, decimals: int) -> str:
         return ""
     from decimal import Decimal
 
-    from indicators.numbers import format_decimal
+    from common.numbers import format_decimal
 
     return format_decimal(Decimal(repr(value)), decimals)
 

@@ -1,6 +1,6 @@
 """The reporting form: one member's values for one year, parsed and checked field by field.
 
-Numbers are read by `indicators.numbers.parse_decimal` and checked by
+Numbers are read by `common.numbers.parse_decimal` and checked by
 `indicators.validation.value_errors`, the same rules every other write path uses; the form only
 puts each message beside its field. Saving is `services.values_save_year`.
 """
@@ -11,8 +11,8 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from common.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
 from indicators.models import Indicator, IndicatorValue
-from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
 from indicators.services import ValueInput
 from indicators.validation import share_errors, share_of, value_errors
 

@@ -25,10 +25,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ekokommun.import_formats import decode_text, sniff_delimiter
-from ekokommun.spreadsheets import text_from_cell
+from common.import_formats import decode_text, sniff_delimiter
+from common.numbers import NumberFormatError, decimal_places, parse_decimal
+from common.spreadsheets import text_from_cell
 from indicators.models import ImportRun, Indicator, IndicatorValue, Revision
-from indicators.numbers import NumberFormatError, decimal_places, parse_decimal
 from indicators.services import (
     VALUE_FIELDS,
     ValueInput,

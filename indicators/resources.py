@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from ekokommun.import_formats import SwedishSheetMixin
+from common.import_formats import SwedishSheetMixin
+from common.numbers import NumberFormatError, parse_decimal
 from indicators import importers
 from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.numbers import NumberFormatError, parse_decimal
 from members.resources import ChoiceLabelWidget
 
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
@@ -111,7 +111,7 @@ class IndicatorValueResource(SwedishSheetMixin, resources.ModelResource):
 
 
 class DecimalTextWidget(widgets.Widget):
-    """Decimals read with indicators.numbers (decimal commas), written without padding."""
+    """Decimals read with common.numbers (decimal commas), written without padding."""
 
     def clean(self, value, row=None, **kwargs):
         try:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.data_version import versioned
+from common.numbers import decimal_places, format_decimal
 from indicators import analysis
 from indicators.models import (
     ImportRun,
@@ -25,8 +27,6 @@ from indicators.models import (
     Target,
     applies_to_kind,
 )
-from indicators.numbers import decimal_places, format_decimal
-from members.cache import versioned
 from members.collation import sorted_swedish, swedish
 from members.gdpr import account_display_name
 from members.models import (

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.numbers import decimal_places, format_decimal
+from common.numbers import decimal_places, format_decimal
 from members.models import FIRST_YEAR
 
 

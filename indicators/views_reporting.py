@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ekokommun.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
+from common.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
 from indicators import selectors
 from indicators.forms import YearForm
 from indicators.models import Indicator

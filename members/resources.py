@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from ekokommun.import_formats import SwedishSheetMixin
+from common.import_formats import SwedishSheetMixin
 from members.models import ContactPerson, Membership, Municipality
 
 DATE = widgets.DateWidget(format="%Y-%m-%d")

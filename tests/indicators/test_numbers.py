@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
+from common.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from ekokommun.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell
 
 
 def decode_text(data: bytes) -> str:

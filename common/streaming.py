@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
-from ekokommun.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell
 
 # Rows per chunk sent to the client: small enough to start at once, large enough that the
 # per-chunk overhead does not matter.
