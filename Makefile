@@ -31,9 +31,12 @@ $(PY):
 
 # Re-install only when the locked versions (or the project's own metadata) change:
 # exactly the locked, hash-checked versions, then the project itself without resolving again.
+# `pip check` fails when pyproject.toml asks for what the lock lacks (a dependency added without
+# `make lock`), instead of a test failing later on a missing import.
 $(STAMP): $(LOCK) pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check || { echo "$(LOCK) does not fit pyproject.toml: run \`make lock\`." >&2; exit 1; }
 	touch $@
 
 install: $(STAMP)
