@@ -15,7 +15,6 @@ Callers import from `members.services`; the public names are re-exported here.
 """
 
 from members.services.access import (
-    organisation_access_check,
     organisation_access_end,
     organisation_access_grant,
 )
@@ -47,7 +46,6 @@ __all__ = [
     "memberships_approve",
     "memberships_reject",
     "memberships_resign",
-    "organisation_access_check",
     "organisation_access_end",
     "organisation_access_grant",
     "reference_data_load",
