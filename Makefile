@@ -60,6 +60,8 @@ bench: install
 	$(PY) bench/load.py
 	$(PY) bench/fault.py
 	$(PY) bench/page_weight.py
+	$(PY) bench/cold.py
+	$(PY) bench/browser_main_thread.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
