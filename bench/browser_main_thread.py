@@ -49,7 +49,7 @@ def largest_member(env: dict) -> str:
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    ).stdout.strip().splitlines()[-1]  # after the shell's note on what it imported
 
 
 def measure(url: str, runs: int) -> list[dict]:
@@ -68,7 +68,8 @@ def measure(url: str, runs: int) -> list[dict]:
                 cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
                 before = _metrics(cdp)
-                page.goto(url, wait_until="load")
+                response = page.goto(url, wait_until="load")
+                assert response.status == 200, (url, response.status)
                 page.wait_for_timeout(1000)
                 after = _metrics(cdp)
                 drawn, charts = page.evaluate(
