@@ -42,14 +42,18 @@ def largest_member(env: dict) -> str:
         ".annotate(n=Count('values')).order_by('-n', 'code')[0].code)"
     )
     root = Path(__file__).resolve().parent.parent
-    return subprocess.run(
-        [sys.executable, str(root / "manage.py"), "shell", "-c", code],
-        env=env,
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip().splitlines()[-1]  # after the shell's note on what it imported
+    return (
+        subprocess.run(
+            [sys.executable, str(root / "manage.py"), "shell", "-c", code],
+            env=env,
+            cwd=root,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )  # after the shell's note on what it imported
 
 
 def measure(url: str, runs: int) -> list[dict]:
