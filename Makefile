@@ -1,18 +1,42 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= python3
+#
+# PYTHON: the interpreter that creates the venv. Unless given (`PYTHON=python3.13 make run`),
+# the first of python3.13, python3.12, python3.11 and python3 that is 3.11 or newer.
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+IS_311_OR_NEWER := -c 'import sys; sys.exit(sys.version_info < (3, 11))'
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell command -v $(p) >/dev/null 2>&1 && $(p) $(IS_311_OR_NEWER) 2>/dev/null && echo $(p))))
+endif
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Exact versions with their hashes (main and test dependencies), written by `make lock`.
+LOCK := requirements.lock
+UV_VERSION ?= 0.13.9
 
-.PHONY: install run test lint migrate data clean serve bench
+.PHONY: install run test test-sqlite lint migrate data clean serve bench lock python
+
+# Stops with a clear message, before anything is created, when no interpreter fits.
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.11 or newer found (tried $(PYTHON_CANDIDATES))." >&2; \
+		echo "Install one, or name it: PYTHON=/path/to/python3.12 make run" >&2; exit 1; fi
+	@if ! $(PYTHON) $(IS_311_OR_NEWER) 2>/dev/null; then \
+		echo "PYTHON=$(PYTHON) is not Python 3.11 or newer ($$($(PYTHON) --version 2>&1))." >&2; \
+		exit 1; fi
 
 $(PY):
+	@$(MAKE) --no-print-directory python PYTHON="$(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install only when the dependency list changes.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+# Re-install only when the locked versions (or the project's own metadata) change:
+# exactly the locked, hash-checked versions, then the project itself without resolving again.
+# `pip check` fails when pyproject.toml asks for what the lock lacks (a dependency added without
+# `make lock`), instead of a test failing later on a missing import.
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@$(PY) -m pip check || { echo "$(LOCK) does not fit pyproject.toml: run \`make lock\`." >&2; exit 1; }
 	touch $@
 
 install: $(STAMP)
@@ -29,6 +53,11 @@ run: data
 
 test: install
 	$(PY) -m pytest
+
+# The suite without the browser on SQLite, the database `make run` uses (CI runs it after `make test`
+# on PostgreSQL, so the SQLite write path is tested too).
+test-sqlite: install
+	env -u DATABASE_URL $(PY) -m pytest -m "not browser"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -62,6 +91,20 @@ bench: install
 	$(PY) bench/page_weight.py
 	$(PY) bench/cold.py
 	$(PY) bench/browser_main_thread.py
+
+# Rewrites requirements.lock from pyproject.toml after a dependency is added, removed or its range
+# changed: for every platform and every Python from 3.11, each file with its hash. Versions already
+# in the lock stay unless they must move; `make lock LOCK_ARGS=--upgrade` takes the newest allowed
+# everywhere, `LOCK_ARGS="--upgrade-package django"` one package. uv runs from a throwaway venv,
+# so neither the project's venv nor the system gets it.
+lock:
+	@$(MAKE) --no-print-directory python PYTHON="$(PYTHON)"
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+		$(PYTHON) -m venv "$$tmp"; \
+		"$$tmp/bin/python" -m pip install --quiet "uv==$(UV_VERSION)"; \
+		"$$tmp/bin/uv" pip compile pyproject.toml --extra test --universal --generate-hashes \
+			--custom-compile-command "make lock" --quiet -o $(LOCK) $(LOCK_ARGS)
+	@echo "$(LOCK) written; \`make install\` installs it."
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

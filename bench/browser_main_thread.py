@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import fresh_database, production_env, start_gunicorn
+from bench_common import fresh_database, production_env, start_gunicorn
 from load import wait_until_up
 
 PORT = 8767

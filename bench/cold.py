@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PG_PORT, production_env  # noqa: E402
+from bench_common import PG_PORT, production_env  # noqa: E402
 
 DATABASE = "ekokommun_cold"
 MEMBER, OTHER, INDICATOR, YEAR = "0665", "0680", "GN.6a", 2024

@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import fresh_database, production_env, start_gunicorn
+from bench_common import fresh_database, production_env, start_gunicorn
 
 PORT = 8765
 DATABASE = "ekokommun_load"
@@ -63,7 +63,7 @@ def run_wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
             f"-d{seconds}s",
             "--timeout",
             "10s",
-            # As every browser asks: cached pages are then served compressed (members/cache.py).
+            # As every browser asks: cached pages are then served compressed (common/data_version).
             "-H",
             "Accept-Encoding: gzip, deflate, br",
             "-s",

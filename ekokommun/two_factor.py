@@ -29,6 +29,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from members.access import acts_as_office
+
 HAS_DEVICE = "otp_has_device"  # session key: does this login have a confirmed device?
 LAST_SEEN = "staff_last_seen"  # session key: time of the staff member's latest request
 RECOVERY_CODES = 10
@@ -42,7 +44,7 @@ def _remember_device(sender, request, user, **kwargs):
     # a staff login starts its idle clock here rather than with a session write on its first page.
     if request is not None and hasattr(request, "session"):
         request.session[HAS_DEVICE] = django_otp.user_has_device(user)
-        if user.is_staff:
+        if acts_as_office(user=user):
             request.session[LAST_SEEN] = int(time.time())
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
 
@@ -67,8 +69,8 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from common.data_version import OUTAGE_ERRORS
         from ekokommun.middleware import outage_response
-        from members.cache import OUTAGE_ERRORS
 
         try:
             # Reads the session (and the account) from the database: the first to notice an
@@ -80,12 +82,12 @@ class SecondFactorMiddleware:
 
     def _owed(self, request):
         user = request.user
-        if user.is_authenticated and user.is_staff and self._idle_too_long(request):
+        if acts_as_office(user=user) and self._idle_too_long(request):
             logout(request)
             return redirect(f"{reverse('admin:login')}?next={request.path}")
         if user.is_authenticated and not user.is_verified() and not _exempt(request.path):
             admin = request.path.startswith(reverse("admin:index"))
-            staff_must = admin and user.is_staff and settings.OTP_REQUIRED_FOR_STAFF
+            staff_must = admin and acts_as_office(user=user) and settings.OTP_REQUIRED_FOR_STAFF
             if request.session.get(HAS_DEVICE):
                 return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
             if staff_must:
@@ -108,7 +110,7 @@ def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("admin:index") if request.user.is_staff else reverse("home")
+    return reverse("admin:index") if acts_as_office(user=request.user) else reverse("home")
 
 
 @never_cache

@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
-from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed
 from indicators.models import (

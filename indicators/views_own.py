@@ -8,13 +8,14 @@ URLs (under /egna-nyckeltal/):
 - POST ``.../<id>/anvand/`` adopt, ``.../<id>/mal/`` set the owner's target,
   ``.../<id>/avsluta/`` retire; ``.../<id>/gor-gemensamt/`` (staff) promote to the catalogue.
 
-Who may write is decided by `selectors.can_write` (the services check again); anything else
-answers 403.
+Who may write is decided by `members.access.may_write` (the services check again); anything
+else answers 403.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from indicators import selectors, services
 from indicators.forms import OwnIndicatorForm, PromoteForm, TargetFields, add_service_errors
+from members import access
 from members.cache import public_page
 from members.models import Municipality
 
@@ -32,9 +34,16 @@ def _writable(request) -> list[dict]:
 
 def _organisation_for_write(request, code: str) -> Municipality:
     organisation = get_object_or_404(Municipality.objects.select_related("county"), code=code)
-    if not selectors.can_write(user=request.user, organisation=organisation):
+    if not access.may_write(user=request.user, organisation=organisation):
         raise PermissionDenied(_("Du har inte behörighet till %(name)s.") % {"name": organisation})
     return organisation
+
+
+def _figure(pk: int):
+    indicator = selectors.own_indicator_object(pk=pk)
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
+    return indicator
 
 
 def _detail_url(indicator) -> str:
@@ -48,9 +57,10 @@ def own_indicator_list(request):
     chosen = request.GET.get("org", "").strip()
     if not chosen and len(writable) == 1:
         chosen = writable[0]["code"]
-    if request.user.is_staff and not chosen:
+    office = access.acts_as_office(user=request.user)
+    if office and not chosen:
         writable = []  # Staff act for one organisation at a time: ?org=<code>.
-    elif request.user.is_staff:
+    elif office:
         writable = [o for o in writable if o["code"] == chosen]
     catalogue = selectors.own_indicator_catalogue(organisation_ids=[o["id"] for o in writable])
     return render(
@@ -66,7 +76,7 @@ def own_indicator_create(request):
     code = request.GET.get("org", "").strip()
     if not code:
         writable = _writable(request)
-        if len(writable) == 1 and not request.user.is_staff:
+        if len(writable) == 1 and not access.acts_as_office(user=request.user):
             code = writable[0]["code"]
         else:
             return redirect("own_indicator_list")
@@ -93,7 +103,7 @@ def own_indicator_create(request):
 @require_safe
 @public_page
 def own_indicator_detail(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         # Promoted to the catalogue: its page is the catalogue's page now.
         if indicator.revision.is_current:
@@ -112,7 +122,7 @@ def own_indicator_detail(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_adopt(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     organisation = _organisation_for_write(request, request.POST.get("org", "").strip())
     try:
         copy = services.own_indicator_adopt(
@@ -133,7 +143,7 @@ def own_indicator_adopt(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_target(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         raise PermissionDenied(_("Bara egna nyckeltal har mål här."))
     organisation = _organisation_for_write(request, indicator.owner.code)
@@ -161,7 +171,7 @@ def own_indicator_target(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_retire(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         raise PermissionDenied(_("Bara egna nyckeltal kan avslutas här."))
     _organisation_for_write(request, indicator.owner.code)
@@ -177,9 +187,9 @@ def own_indicator_retire(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def own_indicator_promote(request, pk: int):
-    if not request.user.is_staff:
+    if not access.acts_as_office(user=request.user):
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         return redirect("indicator_detail", code=indicator.code)
     family = services.own_indicator_family(indicator=indicator)

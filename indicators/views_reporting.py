@@ -8,8 +8,8 @@ URLs (all under /rapportera/, login required):
 - ``/rapportera/<year>/historik/<indicator id>/?org=<code>``: one value's history.
 - ``/rapportera/oversikt/<year>/`` (staff): completeness of every member; ``.../csv/`` exports it.
 
-Who may do what is decided in one place, `selectors.organisation_access`: reporters write their
-own organisations, readers only read, staff do everything; anything else answers 403.
+Who may do what is decided in one place, `members.access`: reporters write their own
+organisations, readers only read, staff do everything; anything else answers 403.
 """
 
 import datetime
@@ -17,7 +17,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ekokommun.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
+from common.spreadsheets import csv_bytes, spreadsheet_response
 from indicators import selectors
 from indicators.forms import YearForm
 from indicators.models import Indicator
 from indicators.services import values_save_year
 from indicators.validation import year_error
+from members import access
 from members.models import FIRST_YEAR, Municipality
 
 # The landing page lists at least this many recent years; older ones are one choice away.
@@ -47,24 +48,24 @@ def _year_url(year: int, code: str) -> str:
     return f"{reverse('reporting_year', args=[year])}?{urlencode({'org': code})}"
 
 
-def _organisation(request, *, required_access: str) -> tuple[Municipality | None, str | None]:
+def _organisation(request, *, required_level: str) -> tuple[Municipality | None, str | None]:
     """The organisation named by ?org= (or the user's only one), and the user's access to it.
 
     (None, None) when the user has to choose among several first. PermissionDenied (403) when
-    the user may not read it, or `required_access` is WRITE and they may only read.
+    the user may not read it, or `required_level` is WRITE and they may only read.
     """
     code = request.GET.get("org", "").strip()
     if code:
         organisation = get_object_or_404(Municipality.objects.select_related("county"), code=code)
     else:
         choices = selectors.organisations_for_user(user=request.user)
-        if request.user.is_staff or len(choices) != 1:
+        if access.acts_as_office(user=request.user) or len(choices) != 1:
             return None, None
         organisation = Municipality.objects.select_related("county").get(pk=choices[0]["id"])
-    access = selectors.organisation_access(user=request.user, organisation=organisation)
-    if access is None or (required_access == selectors.WRITE and access != selectors.WRITE):
+    level = access.access_level(user=request.user, organisation=organisation)
+    if level is None or (required_level == access.WRITE and level != access.WRITE):
         raise PermissionDenied(_("Du har inte behörighet till %(name)s.") % {"name": organisation})
-    return organisation, access
+    return organisation, level
 
 
 @login_required
@@ -91,8 +92,8 @@ def landing(request):
     code = request.GET.get("org", "").strip()
     if code:
         organisation = get_object_or_404(Municipality, code=code)
-        access = selectors.organisation_access(user=request.user, organisation=organisation)
-        if access is None:
+        level = access.access_level(user=request.user, organisation=organisation)
+        if level is None:
             raise PermissionDenied(
                 _("Du har inte behörighet till %(name)s.") % {"name": organisation}
             )
@@ -101,10 +102,10 @@ def landing(request):
                 "id": organisation.pk,
                 "code": organisation.code,
                 "name": organisation.name,
-                "can_write": access == selectors.WRITE,
+                "can_write": level == access.WRITE,
             }
         ]
-    elif request.user.is_staff:
+    elif access.acts_as_office(user=request.user):
         shown = []  # Staff choose an organisation, or use the overview.
     else:
         shown = user_organisations
@@ -136,8 +137,8 @@ def landing(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_year(request, year: int):
     _check_year(year)
-    organisation, access = _organisation(
-        request, required_access=selectors.WRITE if request.method == "POST" else selectors.READ
+    organisation, level = _organisation(
+        request, required_level=access.WRITE if request.method == "POST" else access.READ
     )
     if organisation is None:
         choices = selectors.organisations_for_user(user=request.user)
@@ -148,7 +149,7 @@ def report_year(request, year: int):
         )
 
     page = selectors.reporting_year(organisation_id=organisation.pk, year=year)
-    can_write = access == selectors.WRITE
+    can_write = level == access.WRITE
     if request.method == "POST":
         form = YearForm(request.POST, page=page)
         if form.is_valid() and not form.warnings:
@@ -197,7 +198,7 @@ def report_year(request, year: int):
 @require_safe
 def value_history(request, year: int, indicator_id: int):
     _check_year(year)
-    organisation, _access = _organisation(request, required_access=selectors.READ)
+    organisation, _level = _organisation(request, required_level=access.READ)
     if organisation is None:
         return redirect("reporting_landing")
     indicator = get_object_or_404(Indicator, pk=indicator_id)
@@ -222,7 +223,7 @@ def value_history(request, year: int, indicator_id: int):
 
 
 def _staff_only(request) -> None:
-    if not request.user.is_staff:
+    if not access.acts_as_office(user=request.user):
         raise PermissionDenied(_("Översikten är till för kansliet."))
 
 
@@ -294,6 +295,4 @@ def overview_csv(request, year: int):
         )
     # Member names and codes end up in cells: the shared writer keeps them from running as
     # formulas, with a byte-order mark and semicolons for Excel with Swedish settings.
-    response = HttpResponse(csv_bytes(rows, header=header), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="rapportering-{year}.csv"'
-    return response
+    return spreadsheet_response(csv_bytes(rows, header=header), filename=f"rapportering-{year}.csv")

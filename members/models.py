@@ -1,4 +1,13 @@
-"""Organisations (municipalities and regions), their populations, memberships and contacts."""
+"""Organisations (municipalities and regions), their populations, memberships and contacts.
+
+One module (about 650 lines) on purpose: these are the member register's tables, tied together
+by foreign keys and by constraints across them (one active membership per organisation, one
+current contact per role in a membership), and every class is fields, constraints, QuerySet
+methods and small derived properties only; no function here is longer than 20 lines. Split
+by model it would be ten small files that always change together, and migrations, the admin
+and `apps.get_model("members", ...)` already address them as one app's models. Behaviour lives
+in members/services/ and members/selectors.py.
+"""
 
 import datetime
 import secrets
@@ -43,7 +52,16 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(kind=Municipality.Kind.REGION)
 
     def active_members(self):
-        return self.filter(memberships__status=Membership.Status.ACTIVE).distinct()
+        """The current members: the one lookup for "who is a member now"."""
+        return self.filter(is_current_member())
+
+    def non_members(self):
+        """Organisations that are not members now (never were, or left)."""
+        return self.exclude(is_current_member())
+
+    def with_is_member(self):
+        """Each organisation with `is_member`: is it a current member (no extra query)."""
+        return self.annotate(is_member=is_current_member())
 
     def in_swedish_order(self):
         """By name in Swedish order (å, ä, ö last), on PostgreSQL and SQLite alike."""
@@ -56,6 +74,16 @@ class MunicipalityQuerySet(models.QuerySet):
                 Membership.objects.active_in(year).filter(organisation=models.OuterRef("pk"))
             )
         )
+
+
+def is_current_member(organisation: str = "pk") -> Exists:
+    """Whether the organisation at `organisation` is a current member, for filter(), exclude()
+    and annotate(): "pk" from an organisation, "organisation" from a row that points to one.
+
+    A subquery on `Membership.objects.active()`, so it never multiplies rows (no distinct()
+    needed) and means the same wherever it is used.
+    """
+    return Exists(Membership.objects.active().filter(organisation=OuterRef(organisation)))
 
 
 class Municipality(models.Model):

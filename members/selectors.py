@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
 from members.collation import swedish, swedish_key
@@ -50,10 +50,9 @@ def member_search(*, query: str) -> list[dict]:
     if not query:
         return []
     found = (
-        Municipality.objects.filter(memberships__status=Membership.Status.ACTIVE)
+        Municipality.objects.active_members()
         .filter(Q(name__icontains=query) | Q(code=query))
         .select_related("county")
-        .distinct()
     )
     rows = [
         {"code": m.code, "name": m.name, "county": m.county.name, "kind": m.kind} for m in found
@@ -78,9 +77,7 @@ def non_members_named(*, query: str, partial: bool = False, limit: int = 5) -> l
         return []
     named = Q(name__icontains=query) if partial else Q(name__iexact=query)
     found = (
-        Municipality.objects.filter(named | Q(code=query))
-        .exclude(memberships__status=Membership.Status.ACTIVE)
-        .in_swedish_order()[:limit]
+        Municipality.objects.non_members().filter(named | Q(code=query)).in_swedish_order()[:limit]
     )
     return [{"code": m.code, "name": m.name, "kind": m.kind} for m in found]
 
@@ -144,20 +141,6 @@ def application_receipt(*, application_id: int) -> dict | None:
 
 
 # --- the public member list -------------------------------------------------------------------
-
-
-def viewer_sees_contacts(*, user) -> bool:
-    """Contact persons' names and addresses are for staff and logged-in users of member
-    organisations, never for the public."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return (
-        OrganisationAccess.objects.current()
-        .filter(user=user, organisation__memberships__status=Membership.Status.ACTIVE)
-        .exists()
-    )
 
 
 def member_list(*, include_contacts: bool) -> dict:
@@ -230,18 +213,6 @@ def _latest_populations(*, organisation_ids: list[int], year: int) -> dict[int, 
     for organisation_id, population_year, inhabitants in rows:
         latest.setdefault(organisation_id, (inhabitants, population_year))
     return latest
-
-
-def fee_for(*, organisation: Municipality, year: int) -> Decimal | None:
-    """The fee `organisation` owes for `year`, from that year's schedule and its latest
-    population up to that year; None when either is missing."""
-    schedule = FeeSchedule.objects.filter(year=year).first()
-    if schedule is None:
-        return None
-    population = _latest_populations(organisation_ids=[organisation.pk], year=year)
-    if organisation.pk not in population:
-        return None
-    return schedule.fee_for_inhabitants(population[organisation.pk][0])
 
 
 def fees_for_year(*, year: int) -> dict:
@@ -329,9 +300,12 @@ def organisations_open_data(
     organisations = (
         Municipality.objects.select_related("county")
         .annotate(
-            member_since=Min(
-                "memberships__joined_on",
-                filter=Q(memberships__status=Membership.Status.ACTIVE),
+            # One active membership at most (a constraint): its start, or None.
+            member_since=Subquery(
+                Membership.objects.active()
+                .filter(organisation=OuterRef("pk"))
+                .order_by()
+                .values("joined_on")[:1]
             )
         )
         .order_by("code")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from members import access
 from members.cache import public_page
 from members.forms import AccountActivateForm, MembershipApplicationForm
-from members.selectors import application_receipt, member_list, viewer_sees_contacts
+from members.selectors import application_receipt, member_list
 from members.services import application_submit
 from members.tokens import account_activation_token
 
@@ -65,7 +66,7 @@ def application_receipt_view(request):
 
 @public_page
 def member_list_view(request):
-    listing = member_list(include_contacts=viewer_sees_contacts(user=request.user))
+    listing = member_list(include_contacts=access.sees_contacts(user=request.user))
     return render(request, "members/member_list.html", listing)
 
 

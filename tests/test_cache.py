@@ -45,6 +45,7 @@ def test_a_repeat_visit_is_served_from_the_cache_with_one_query(
     assert client.get(url)["X-Page-Cache"] == "miss"
     with django_assert_num_queries(1):  # the data version, as cheap as /healthz
         response = client.get(url)
+    assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
     assert "491 kg/person" in response.content.decode()
 

@@ -1,9 +1,4 @@
-"""The project-level pieces: health check, settings posture, pages render."""
-
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""The project-level pieces: health check, pages render (the settings: tests/test_settings.py)."""
 
 import pytest
 from django.urls import reverse
@@ -12,9 +7,6 @@ from indicators.models import Indicator
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MembershipFactory, MunicipalityFactory
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL_SECRET = "a-real-secret-4b9f2c7e1d8a6035-e2c9f71b3a5d4086-7c1e9b2f5a3d8064"
-
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_after_one_query(client, django_assert_num_queries):
@@ -22,39 +14,6 @@ def test_healthz_answers_ok_after_one_query(client, django_assert_num_queries):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-
-
-def _import_settings(env: dict) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
-    }
-    return subprocess.run(
-        [sys.executable, "-c", "import ekokommun.settings as s; print(s.DEBUG)"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-    )
-
-
-def test_production_refuses_to_start_without_a_real_secret():
-    result = _import_settings({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "ekokommun.se"})
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
-
-
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = _import_settings({"DJANGO_ENV": "production", "SECRET_KEY": REAL_SECRET})
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
-
-
-def test_production_starts_with_real_settings_and_debug_off():
-    result = _import_settings(
-        {"DJANGO_ENV": "production", "SECRET_KEY": REAL_SECRET, "ALLOWED_HOSTS": "ekokommun.se"}
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
 
 
 @pytest.mark.django_db
@@ -123,12 +82,3 @@ def test_admin_pages_open_for_staff(admin_client):
     assert response.status_code == 200
     # The organisation's page links to its values rather than listing them (test_value_admin).
     assert "visa 1 värde" in response.content.decode().lower()
-
-
-def test_production_refuses_a_short_or_repetitive_secret():
-    for weak in ("x" * 80, "short-secret"):
-        result = _import_settings(
-            {"DJANGO_ENV": "production", "SECRET_KEY": weak, "ALLOWED_HOSTS": "ekokommun.se"}
-        )
-        assert result.returncode != 0
-        assert "SECRET_KEY must be set" in result.stderr

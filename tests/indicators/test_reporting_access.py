@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from indicators.models import IndicatorValue
-from indicators.selectors import can_read, can_write, organisations_for_user
+from indicators.selectors import organisations_for_user
 from indicators.services import ValueInput, value_delete, values_save_year
+from members.access import READ, WRITE, access_level, may_write
 from members.models import OrganisationAccess
 from tests.indicators.factories import IndicatorValueFactory
 from tests.indicators.reporting_support import YEAR, indicator, page_post, year_url
@@ -46,22 +47,16 @@ def test_the_rules_in_one_place(vaggeryd, jonkoping, reporter):
     ).user
     staff = UserFactory(is_staff=True)
     stranger = UserFactory()
-    assert (
-        can_read(user=reporter, organisation=vaggeryd),
-        can_write(user=reporter, organisation=vaggeryd),
-    ) == (True, True)
-    assert (
-        can_read(user=reporter, organisation=jonkoping),
-        can_write(user=reporter, organisation=jonkoping),
-    ) == (False, False)
-    assert (
-        can_read(user=reader, organisation=vaggeryd),
-        can_write(user=reader, organisation=vaggeryd),
-    ) == (True, False)
-    assert can_write(user=staff, organisation=jonkoping)
-    assert not can_read(user=stranger, organisation=vaggeryd)
+    assert access_level(user=reporter, organisation=vaggeryd) == WRITE
+    assert may_write(user=reporter, organisation=vaggeryd)
+    assert access_level(user=reporter, organisation=jonkoping) is None
+    assert not may_write(user=reporter, organisation=jonkoping)
+    assert access_level(user=reader, organisation=vaggeryd) == READ
+    assert not may_write(user=reader, organisation=vaggeryd)
+    assert may_write(user=staff, organisation=jonkoping)
+    assert access_level(user=stranger, organisation=vaggeryd) is None
     reporter.is_active = False
-    assert not can_read(user=reporter, organisation=vaggeryd)
+    assert access_level(user=reporter, organisation=vaggeryd) is None
     assert [o["code"] for o in organisations_for_user(user=reader)] == ["0665"]
 
 

@@ -148,4 +148,5 @@ def test_the_history_page_runs_a_fixed_number_of_queries(
     url = history_url()
     with django_assert_max_num_queries(7):
         response = client.get(url)
+    assert response.status_code == 200
     assert len(response.context["rows"]) == 5

@@ -153,6 +153,7 @@ def test_the_organisation_page_links_to_its_values_instead_of_listing_them(
     url = reverse("admin:members_municipality_change", args=[vaggeryd.pk])
     with django_assert_max_num_queries(25):
         page = admin_client.get(url)
+    assert page.status_code == 200
     html = page.content.decode()
     assert "värden (skrivskyddat)" not in html
     assert html.count('name="values-') == 0

@@ -28,14 +28,42 @@ class CountyFactory(factory.django.DjangoModelFactory):
     short_name = "Jönköping"
 
 
+# Codes no real municipality has (SCB's run from 0114 to 2584), for municipalities a test makes up
+# without naming a code. 9999 stays out: tests ask for it as the code nobody has.
+MADE_UP_CODES = range(9000, 9999)
+
+
+class MadeUpCodesExhausted(RuntimeError):
+    pass
+
+
+def unused_made_up_code() -> str:
+    """The lowest made-up code that no row has yet, so every municipality a test makes is a new
+    row (a counter that wrapped round would silently hand back an earlier test row instead)."""
+    taken = set(
+        Municipality.objects.filter(
+            code__gte=f"{MADE_UP_CODES.start:04d}", code__lte=f"{MADE_UP_CODES.stop - 1:04d}"
+        ).values_list("code", flat=True)
+    )
+    for number in MADE_UP_CODES:
+        if f"{number:04d}" not in taken:
+            return f"{number:04d}"
+    raise MadeUpCodesExhausted(
+        f"All {len(MADE_UP_CODES)} made-up municipality codes "
+        f"({MADE_UP_CODES.start:04d}-{MADE_UP_CODES.stop - 1:04d}) are in use: "
+        "give MunicipalityFactory a code."
+    )
+
+
 class MunicipalityFactory(factory.django.DjangoModelFactory):
-    """Reuses the reference row when the code exists; new codes get the 99xx range."""
+    """Reuses the reference row when the code is given and exists (`code="0665"` is Vaggeryd);
+    without a code, a new row with the lowest unused made-up code (9000-9998)."""
 
     class Meta:
         model = Municipality
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"99{n % 100:02d}")
+    code = factory.LazyFunction(unused_made_up_code)
     name = factory.Sequence(lambda n: f"Testkommun {n}")
     county = factory.SubFactory(CountyFactory)
     kind = Municipality.Kind.MUNICIPALITY
