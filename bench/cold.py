@@ -367,6 +367,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as static_root:
             setup(members=args.members, static_root=static_root)
             full = measure(args.repeat)
+            report(full, None, built_seconds=None)  # printed now: the 10x stage takes minutes
+            sys.stdout.flush()
             large = built = None
             if not args.no_tenfold:
                 built = grow_tenfold()
@@ -378,7 +380,8 @@ def main() -> None:
 
             connections.close_all()
             recreate_database(drop_only=True)
-    report(full, large, built_seconds=built)
+    if large:
+        report(full, large, built_seconds=built)
 
 
 if __name__ == "__main__":
