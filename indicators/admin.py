@@ -15,6 +15,7 @@ from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed
+from indicators.figures_maintain import figures_indicators_rebuild
 from indicators.models import (
     ImportRun,
     Indicator,
@@ -46,6 +47,13 @@ class StatusBandInline(admin.TabularInline):
 class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Which values count in the figure's averages and examples follows its kinds.
+        if not change or {"applies_to", "owner", "revision"} & set(form.changed_data):
+            figures_indicators_rebuild(indicator_ids=[obj.pk])
+
     list_display = [
         "code",
         "name",

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from indicators.figures_maintain import figures_rebuild
 from indicators.models import Indicator, IndicatorValue, Revision, Target
 from members.models import ContactPerson, Membership, Municipality, Population
 from members.selectors import site_state
@@ -244,6 +245,8 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
     own_figures = _demo_own_figures(params=params, members=chosen, years=years)
+    # Written in bulk past the services: the maintained figures are rebuilt once, here.
+    figures_rebuild()
     site_demo_set(parameters=params.as_dict())
 
     user_model = get_user_model()
@@ -385,4 +388,5 @@ def demo_reset() -> None:
     ContactPerson.objects.all().delete()
     Membership.objects.all().delete()
     Population.objects.all().delete()
+    figures_rebuild()
     site_demo_set(parameters=None)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.figures_maintain import figures_indicators_rebuild, figures_values_changed
 from indicators.models import (
     Indicator,
     IndicatorValue,
@@ -120,6 +121,10 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
             indicator.parent = indicators.get(item["parent"]) if item.get("parent") else None
             indicator.continues = earlier.get(item["continues"]) if item.get("continues") else None
             indicator.save(update_fields=["parent", "continues"])
+    # The kinds a figure applies to decide which values count in its averages.
+    figures_indicators_rebuild(
+        indicator_ids=[i.pk for indicators in by_revision.values() for i in indicators.values()]
+    )
     return counts
 
 
@@ -420,7 +425,18 @@ def _upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
                 batch_size=batch_size,
             )
     result.created, result.updated = len(created), len(updated)
+    figures_values_changed(
+        changes=[
+            (v.organisation_id, v.indicator_id, v.year, _stored_number(existing, v), v.value)
+            for v in created + updated
+        ]
+    )
     return result
+
+
+def _stored_number(existing: dict, value: IndicatorValue) -> Decimal | None:
+    before = existing.get((value.organisation_id, value.indicator_id, value.year))
+    return before.value if before is not None else None
 
 
 # --- Reporting -------------------------------------------------------------------------------
@@ -467,7 +483,11 @@ def value_delete(*, value: IndicatorValue, user) -> None:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
     value._history_user = user
+    key = (value.organisation_id, value.indicator_id, value.year)
+    stored = IndicatorValue.objects.filter(pk=value.pk).values_list("value", flat=True).first()
     value.delete()
+    if stored is not None:
+        figures_values_changed(changes=[(*key, stored, None)])
 
 
 @transaction.atomic
@@ -613,6 +633,14 @@ def _upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
         WHERE ({current}) IS DISTINCT FROM ({incoming})
         RETURNING t.*, (t.xmax = 0) AS inserted_now
     """
+    # The numbers stored before, locked, for the maintained figures' deltas.
+    before_sql = f"""
+        SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
+        JOIN {stage} s ON s.organisation_id = t.organisation_id
+            AND s.indicator_id = t.indicator_id AND s.year = t.year
+        ORDER BY t.organisation_id, t.indicator_id, t.year
+        FOR UPDATE OF t
+    """
     history_sql = ""
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         history_model = IndicatorValue.history.model
@@ -654,11 +682,12 @@ def _upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 for row in rows
             ),
         )
+        cursor.execute(before_sql)
+        before = {(o, i, y): v for o, i, y, v in cursor.fetchall()}
         cursor.execute(
             f"""
             WITH upserted AS ({upsert}) {history_sql}
-            SELECT count(*) FILTER (WHERE inserted_now), count(*) FILTER (WHERE NOT inserted_now)
-            FROM upserted
+            SELECT organisation_id, indicator_id, year, value, inserted_now FROM upserted
             """,
             {
                 "user_id": user_id,
@@ -667,8 +696,13 @@ def _upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 "history_user_id": history_user.pk if history_user is not None else None,
             },
         )
-        created, updated = cursor.fetchone()
+        written = cursor.fetchall()
         cursor.execute(f"DROP TABLE {stage}")
+    created = sum(1 for row in written if row[4])
+    updated = len(written) - created
+    figures_values_changed(
+        changes=[(o, i, y, before.get((o, i, y)), v) for o, i, y, v, _inserted in written]
+    )
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
 
 
@@ -1016,5 +1050,7 @@ def own_indicator_promote(
     _move_values(source_ids=adoption_ids, target=root, user=user, reason=reason)
     _move_targets(source_ids=adoption_ids, target=root)
     Indicator.objects.filter(pk__in=adoption_ids).delete()
+    # Its values now count in the catalogue's averages and examples.
+    figures_indicators_rebuild(indicator_ids=[root.pk])
     site_data_changed()
     return root

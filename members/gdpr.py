@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.hooks import current_members_changed
 from members.models import ContactPerson, Membership, MembershipApplication, OrganisationAccess
 from members.services import site_data_changed
 
@@ -170,7 +171,12 @@ def memberships_delete(*, memberships) -> int:
     ids = [m.pk for m in memberships]
     applications = MembershipApplication.objects.filter(membership_id__in=ids)
     _delete_files_after_commit(_document_names(applications))
+    # Deleting a current membership ends it: the maintained figures must hear of it.
+    leaving = list(
+        Membership.objects.active().filter(pk__in=ids).values_list("organisation_id", flat=True)
+    )
     Membership.objects.filter(pk__in=ids).delete()
+    current_members_changed(left=leaving)
     return len(ids)
 
 

@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from members.hooks import current_members_changed
 from members.models import (
     ContactPerson,
     County,
@@ -437,6 +438,7 @@ def membership_approve(
     membership.decision_date = board_meeting_on
     membership.joined_on = board_meeting_on
     membership.save(update_fields=["status", "decision_date", "joined_on"])
+    current_members_changed(joined=[organisation.pk])
     was_member = (
         Membership.objects.filter(organisation=organisation, status=Membership.Status.RESIGNED)
         .exclude(pk=membership.pk)
@@ -598,6 +600,7 @@ def membership_resign(
     membership.left_on = left_on
     membership.resignation_decision = decision
     membership.save(update_fields=["status", "left_on", "resignation_decision"])
+    current_members_changed(left=[membership.organisation_id])
     for contact in membership.contact_persons.current():
         # A person who took office after the leaving date (a data error) ends the same day.
         contact.ended_on = max(left_on, contact.started_on or left_on)
