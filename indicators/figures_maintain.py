@@ -279,31 +279,52 @@ def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
 def _averages_add(deltas: dict[AverageKey, list]) -> None:
     """Add each delta (sum, count) to its row, creating it, then drop rows left without values.
 
-    One INSERT ... ON CONFLICT DO UPDATE per batch (PostgreSQL and SQLite alike): the database
-    adds under its row lock, so concurrent writers' deltas all arrive.
+    The database adds under its row lock, so concurrent writers' deltas all arrive. A delta
+    that adds values may create its row (INSERT ... ON CONFLICT DO UPDATE); one that does not
+    adds to a row that exists (UPDATE ... FROM): PostgreSQL checks a proposed row's CHECK
+    constraints (a count is never negative) before it looks for the conflict.
     """
     deltas = {key: delta for key, delta in deltas.items() if delta[0] or delta[1]}
     if not deltas:
         return
     table = connection.ops.quote_name(FigureAverage._meta.db_table)
-    columns = "area_kind, area_code, organisation_kind, indicator_id, year, value_sum, value_count"
-    items = list(deltas.items())
+    key_columns = "area_kind, area_code, organisation_kind, indicator_id, year"
+    growing = [(key, delta) for key, delta in deltas.items() if delta[1] > 0]
+    other = [(key, delta) for key, delta in deltas.items() if delta[1] <= 0]
     with connection.cursor() as cursor:
-        for start in range(0, len(items), 1000):
-            batch = items[start : start + 1000]
-            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
-            params = []
-            for key, (total, count) in batch:
-                params.extend([*key, total, count])
+        for start in range(0, len(growing), 1000):
+            batch = growing[start : start + 1000]
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
-                "ON CONFLICT (area_kind, area_code, organisation_kind, indicator_id, year) "
+                f"INSERT INTO {table} ({key_columns}, value_sum, value_count) "
+                f"VALUES {_placeholders(len(batch))} "
+                f"ON CONFLICT ({key_columns}) "
                 f"DO UPDATE SET value_sum = {table}.value_sum + EXCLUDED.value_sum, "
                 f"value_count = {table}.value_count + EXCLUDED.value_count",
-                params,
+                _params(batch),
+            )
+        for start in range(0, len(other), 1000):
+            batch = other[start : start + 1000]
+            matches = " AND ".join(f"{table}.{name} = d.{name}" for name in key_columns.split(", "))
+            cursor.execute(
+                f"WITH d ({key_columns}, value_sum, value_count) AS "
+                f"(VALUES {_placeholders(len(batch))}) "
+                f"UPDATE {table} SET value_sum = {table}.value_sum + d.value_sum, "
+                f"value_count = {table}.value_count + d.value_count FROM d WHERE {matches}",
+                _params(batch),
             )
     FigureAverage.objects.filter(
         indicator_id__in={key[3] for key in deltas},
         year__in={key[4] for key in deltas},
         value_count=0,
     ).delete()
+
+
+def _placeholders(rows: int) -> str:
+    return ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * rows)
+
+
+def _params(batch: list) -> list:
+    params = []
+    for key, (total, count) in batch:
+        params.extend([str(part) for part in key[:3]] + [key[3], key[4], total, count])
+    return params
