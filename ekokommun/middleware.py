@@ -83,7 +83,7 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from members.cache import OUTAGE_ERRORS
+        from common.data_version import OUTAGE_ERRORS
 
         if isinstance(exception, OUTAGE_ERRORS):
             logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)

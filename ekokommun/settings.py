@@ -211,7 +211,7 @@ APPLICATION_RATE_LIMIT = os.environ.get("APPLICATION_RATE_LIMIT", "10/h")
 RATELIMIT_USE_CACHE = "default"
 
 # Admin exports neutralise text that a spreadsheet would run as a formula (the formats in
-# ekokommun/import_formats.py do it the way ekokommun/spreadsheets.py does for the site's files).
+# common/import_formats.py do it the way common/spreadsheets.py does for the site's files).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Absolute links in e-mails (reminders to reporters).
@@ -298,6 +298,6 @@ CACHES = {
         else LOCAL_CACHE
     ),
     # Each process's copy in front of the shared cache; safe because entries never change under
-    # their versioned keys (members/cache.py).
+    # their versioned keys (common/data_version.py).
     "local": LOCAL_CACHE,
 }

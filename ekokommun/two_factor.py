@@ -67,8 +67,8 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from common.data_version import OUTAGE_ERRORS
         from ekokommun.middleware import outage_response
-        from members.cache import OUTAGE_ERRORS
 
         try:
             # Reads the session (and the account) from the database: the first to notice an

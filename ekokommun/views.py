@@ -53,7 +53,7 @@ def language_switch(request, code: str):
 def server_error(request):
     """The site's 500 page, except for a database outage met outside a view (a session saved
     by middleware after the view): that is a 503 with Retry-After, like every other outage."""
-    from members.cache import OUTAGE_ERRORS
+    from common.data_version import OUTAGE_ERRORS
 
     if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
         return outage_response(request)

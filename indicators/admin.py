@@ -11,11 +11,10 @@ from django.utils.translation import ngettext
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
-from ekokommun.import_formats import FORMATS, SwedishExportMixin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed
-from indicators.figures_maintain import figures_indicators_rebuild
 from indicators.models import (
     ImportRun,
     Indicator,
@@ -28,6 +27,7 @@ from indicators.models import (
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.selectors import deleted_values
 from indicators.services import ValueInput, value_delete, values_delete, values_upsert
+from indicators.services.figures import figures_indicators_rebuild
 from members.admin import MunicipalityAdmin
 from members.collation import swedish
 from members.models import Municipality

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ekokommun.streaming import csv_streaming_response
+from common.streaming import csv_streaming_response
 from indicators.resources import IndicatorValueResource
 
 CHUNK_SIZE = 2000  # rows fetched from the database at a time

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.tmp_storages import TempFolderStorage
 
+from common.numbers import format_decimal
 from indicators import importers
 from indicators.models import ImportRun, Indicator, Revision
-from indicators.numbers import format_decimal
 
 LAYOUTS = [
     ("table", gettext_lazy("Tabell: kommunkod, nyckeltal, år, värde (CSV eller XLSX)")),

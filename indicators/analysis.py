@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.numbers import decimal_places, format_decimal
+from common.numbers import decimal_places, format_decimal
 from members.collation import swedish_key
 
 # A value this many years older than the indicator's latest year no longer counts as "latest".
@@ -265,35 +265,18 @@ def target_projection(
         "slope": None,
         "points": len(points),
     }
-
-    def with_unit(shown: str) -> str:
-        return f"{shown} {unit}".strip()
-
     words = {"year": target_year, "target": result["target_display"]}
     if points and points[-1].year >= target_year:
-        latest = points[-1]
-        words |= {"value": with_unit(_shown(latest.value, decimals)), "latest_year": latest.year}
-        if _meets(round(latest.value, decimals), target_value, lower_is_better=lower_is_better):
-            kind = "reached"
-            text = _("Målet för %(year)s är nått: %(value)s %(latest_year)s") % words
-        else:
-            kind = "missed"
-            text = (
-                _("Målet för %(year)s är inte nått: %(value)s %(latest_year)s, målet är %(target)s")
-                % words
-            )
-        short = (_("Nått") if kind == "reached" else _("Inte nått: %(value)s")) % words
-        return result | {"kind": kind, "text": text, "short": short}
+        return result | _target_year_verdict(
+            points[-1],
+            target_value=target_value,
+            lower_is_better=lower_is_better,
+            unit=unit,
+            decimals=decimals,
+            words=words,
+        )
     if len(points) < MIN_PROJECTION_POINTS:
-        return result | {
-            "kind": "too_few",
-            "text": _(
-                "Ingen prognos mot målet %(year)s: det behövs minst tre värden och det finns "
-                "%(count)s."
-            )
-            % {"year": target_year, "count": COUNT_WORDS[len(points)]},
-            "short": _("Ingen prognos: för få värden"),
-        }
+        return result | _too_few_points(target_year=target_year, count=len(points))
     slope, intercept = least_squares(points)
     projected = intercept + slope * target_year
     if low is not None:
@@ -305,14 +288,69 @@ def target_projection(
         "projected_display": _shown(projected, decimals),
         "slope": slope,
     }
-    words["value"] = with_unit(result["projected_display"])
+    words["value"] = _with_unit(result["projected_display"], unit)
+    return result | _projection_verdict(
+        projected,
+        target_value=target_value,
+        lower_is_better=lower_is_better,
+        decimals=decimals,
+        words=words,
+    )
+
+
+def _with_unit(shown: str, unit: str) -> str:
+    return f"{shown} {unit}".strip()
+
+
+def _target_year_verdict(
+    latest: Point,
+    *,
+    target_value: float,
+    lower_is_better: bool,
+    unit: str,
+    decimals: int,
+    words: dict,
+) -> dict:
+    """The target year has come: the latest value, as shown, reached the target or not."""
+    words = words | {
+        "value": _with_unit(_shown(latest.value, decimals), unit),
+        "latest_year": latest.year,
+    }
+    if _meets(round(latest.value, decimals), target_value, lower_is_better=lower_is_better):
+        kind = "reached"
+        text = _("Målet för %(year)s är nått: %(value)s %(latest_year)s") % words
+    else:
+        kind = "missed"
+        text = (
+            _("Målet för %(year)s är inte nått: %(value)s %(latest_year)s, målet är %(target)s")
+            % words
+        )
+    short = (_("Nått") if kind == "reached" else _("Inte nått: %(value)s")) % words
+    return {"kind": kind, "text": text, "short": short}
+
+
+def _too_few_points(*, target_year: int, count: int) -> dict:
+    return {
+        "kind": "too_few",
+        "text": _(
+            "Ingen prognos mot målet %(year)s: det behövs minst tre värden och det finns %(count)s."
+        )
+        % {"year": target_year, "count": COUNT_WORDS[count]},
+        "short": _("Ingen prognos: för få värden"),
+    }
+
+
+def _projection_verdict(
+    projected: float, *, target_value: float, lower_is_better: bool, decimals: int, words: dict
+) -> dict:
+    """The projected value, as shown, against the target in the desired direction."""
     if _meets(round(projected, decimals), target_value, lower_is_better=lower_is_better):
-        return result | {
+        return {
             "kind": "on_track",
             "text": _("I takt med målet %(year)s") % words,
             "short": _("I takt: nås %(value)s") % words,
         }
-    return result | {
+    return {
         "kind": "off_track",
         "text": _(
             "Inte i takt: med nuvarande utveckling nås %(value)s %(year)s, målet är %(target)s"

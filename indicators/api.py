@@ -16,8 +16,8 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from indicators.models import Indicator, Revision
-from indicators.selectors import indicator_catalogue, values_open_data
+from indicators.models import Revision
+from indicators.selectors import indicator_by_code, indicator_catalogue, values_open_data
 from members.cache import public_page
 from members.models import County, Municipality
 from members.selectors import organisations_open_data
@@ -327,13 +327,10 @@ def values(request, filters: Query[ValueFilters], paging: Query[PageParams]):
         revision = known_revision(filters.revision)
     if filters.indicator:
         revision = revision or known_revision(None)
-        indicator_id = (
-            Indicator.objects.filter(revision__code=revision, code__iexact=filters.indicator)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if indicator_id is None:
+        indicator = indicator_by_code(code=filters.indicator, revision=revision)
+        if indicator is None:
             raise error(f"Okänt nyckeltal {filters.indicator} i revision {revision}.")
+        indicator_id = indicator.pk
     if filters.organisation:
         organisation_id = (
             Municipality.objects.filter(code=filters.organisation)

@@ -8,7 +8,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Gröna nyckeltal")
 
     def ready(self) -> None:
-        from indicators.figures_maintain import figures_members_changed
+        from indicators.services.figures import figures_members_changed
         from members.hooks import on_current_members_changed
         from members.signals import connect_cache_invalidation
 

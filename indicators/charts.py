@@ -199,70 +199,16 @@ def member_figure(block: dict, *, member_name: str) -> dict:
         data.append(trace)
 
     if block["older_series"]:
-        older = block["continues"]
-        optional(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": plotly_text(
-                    _("%(code)s enligt tidigare definition (%(revision)s)")
-                    % {"code": older["code"], "revision": older["revision"]}
-                ),
-                "x": years,
-                "y": _on_years(years, block["older_series"]),
-                "connectgaps": False,
-                "line": {"color": OLDER, "dash": "dash", "width": 2},
-                "marker": {"symbol": "square", "size": 6},
-                "hovertemplate": _hover(unit, decimals),
-            },
-            "older",
-            _("Tidigare definition"),
-        )
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": plotly_text(member_name),
-            "x": years,
-            "y": _on_years(years, block["series"]),
-            "connectgaps": False,
-            "line": {"color": MEMBER, "width": 3},
-            "marker": {"size": 7},
-            "hovertemplate": _hover(unit, decimals),
-        }
-    )
+        optional(_older_trace(block, years), "older", _("Tidigare definition"))
+    data.append(_member_trace(block, years, member_name=member_name))
     preliminary = [p for p in block["series"] if p["preliminary"]]
     if preliminary:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": _("Preliminärt värde"),
-                "x": [p["year"] for p in preliminary],
-                "y": [p["value"] for p in preliminary],
-                "marker": {
-                    "symbol": "circle-open",
-                    "size": 14,
-                    "color": MEMBER,
-                    "line": {"width": 2},
-                },
-                "hovertemplate": _hover(unit, decimals),
-            }
-        )
+        data.append(_preliminary_trace(preliminary, unit, decimals))
     # A member's own figure has no SEKOM or county average: it is the member's alone.
     if not block.get("own"):
         data.append(_sekom_trace(years, block["averages"], unit, decimals))
         optional(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": _("Medel i länet"),
-                "x": years,
-                "y": _on_years(years, block["averages"], "county"),
-                "connectgaps": False,
-                "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
-                "hovertemplate": _hover(unit, decimals),
-            },
+            _county_trace(years, block["averages"], unit, decimals),
             "county",
             _("Medel i länet"),
             shown=False,
@@ -274,20 +220,9 @@ def member_figure(block: dict, *, member_name: str) -> dict:
         chosen = [t for t in targets if t["national"] is national]
         if chosen:
             optional(
-                {
-                    "type": "scatter",
-                    "mode": "markers+text" if any(t["year"] in far for t in chosen) else "markers",
-                    "name": name,
-                    "x": [far.get(t["year"], t["year"]) for t in chosen],
-                    "y": [t["value"] for t in chosen],
-                    # A far target sits at the edge: its year is written beside the marker.
-                    "text": [str(t["year"]) if t["year"] in far else "" for t in chosen],
-                    "textposition": "top left",  # inside the chart, also at its edge
-                    "textfont": {"size": 11, "color": colour},
-                    "customdata": [t["year"] for t in chosen],
-                    "marker": {"symbol": symbol, "size": 13, "color": colour},
-                    "hovertemplate": _hover(unit, decimals, year="%{customdata}"),
-                },
+                _target_trace(
+                    chosen, far=far, name=name, colour=colour, symbol=symbol, block=block
+                ),
                 "national-target" if national else "own-target",
                 name,
             )
@@ -296,24 +231,115 @@ def member_figure(block: dict, *, member_name: str) -> dict:
     layout = _layout(unit, years, low, high)
     shapes, notes = _band_shapes(block["bands"], low, high)
     if far and years:
-        edge = max(far.values())
-        layout["xaxis"]["range"] = [years[0] - 0.5, edge + 0.5]
-        layout["xaxis"]["tickvals"] = _year_ticks(years)
-        # A dashed line marks where the axis jumps to the far target years.
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": years[-1] + 0.5,
-                "x1": years[-1] + 0.5,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#6b756e", "width": 1, "dash": "dot"},
-            }
-        )
+        _make_room_for_far_targets(layout, shapes, years=years, far=far)
     layout["shapes"], layout["annotations"] = shapes, notes
     return {"data": data, "layout": layout, "toggles": toggles}
+
+
+def _older_trace(block: dict, years: list[int]) -> dict:
+    """The member's years under the older definition the current figure continues."""
+    older = block["continues"]
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": plotly_text(
+            _("%(code)s enligt tidigare definition (%(revision)s)")
+            % {"code": older["code"], "revision": older["revision"]}
+        ),
+        "x": years,
+        "y": _on_years(years, block["older_series"]),
+        "connectgaps": False,
+        "line": {"color": OLDER, "dash": "dash", "width": 2},
+        "marker": {"symbol": "square", "size": 6},
+        "hovertemplate": _hover(block["unit"], block["decimals"]),
+    }
+
+
+def _member_trace(block: dict, years: list[int], *, member_name: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": plotly_text(member_name),
+        "x": years,
+        "y": _on_years(years, block["series"]),
+        "connectgaps": False,
+        "line": {"color": MEMBER, "width": 3},
+        "marker": {"size": 7},
+        "hovertemplate": _hover(block["unit"], block["decimals"]),
+    }
+
+
+def _preliminary_trace(preliminary: list[dict], unit: str, decimals: int) -> dict:
+    """A ring around each preliminary value."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Preliminärt värde"),
+        "x": [p["year"] for p in preliminary],
+        "y": [p["value"] for p in preliminary],
+        "marker": {
+            "symbol": "circle-open",
+            "size": 14,
+            "color": MEMBER,
+            "line": {"width": 2},
+        },
+        "hovertemplate": _hover(unit, decimals),
+    }
+
+
+def _county_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": _("Medel i länet"),
+        "x": years,
+        "y": _on_years(years, averages, "county"),
+        "connectgaps": False,
+        "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
+        "hovertemplate": _hover(unit, decimals),
+    }
+
+
+def _target_trace(
+    chosen: list[dict], *, far: dict[int, float], name: str, colour: str, symbol: str, block: dict
+) -> dict:
+    """One kind of target (own or national) as markers; far ones at the right edge."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text" if any(t["year"] in far for t in chosen) else "markers",
+        "name": name,
+        "x": [far.get(t["year"], t["year"]) for t in chosen],
+        "y": [t["value"] for t in chosen],
+        # A far target sits at the edge: its year is written beside the marker.
+        "text": [str(t["year"]) if t["year"] in far else "" for t in chosen],
+        "textposition": "top left",  # inside the chart, also at its edge
+        "textfont": {"size": 11, "color": colour},
+        "customdata": [t["year"] for t in chosen],
+        "marker": {"symbol": symbol, "size": 13, "color": colour},
+        "hovertemplate": _hover(block["unit"], block["decimals"], year="%{customdata}"),
+    }
+
+
+def _make_room_for_far_targets(
+    layout: dict, shapes: list[dict], *, years: list[int], far: dict[int, float]
+) -> None:
+    """Widen the x axis to the far targets' columns and mark where it jumps (in place)."""
+    edge = max(far.values())
+    layout["xaxis"]["range"] = [years[0] - 0.5, edge + 0.5]
+    layout["xaxis"]["tickvals"] = _year_ticks(years)
+    # A dashed line marks where the axis jumps to the far target years.
+    shapes.append(
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": years[-1] + 0.5,
+            "x1": years[-1] + 0.5,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#6b756e", "width": 1, "dash": "dot"},
+        }
+    )
 
 
 # The printed report's charts: the width of an A4 page's text (180 mm at 96 dpi), so the chart
@@ -429,7 +455,7 @@ def _fmt(value: float | None, decimals: int) -> str:
         return ""
     from decimal import Decimal
 
-    from indicators.numbers import format_decimal
+    from common.numbers import format_decimal
 
     return format_decimal(Decimal(repr(value)), decimals)
 

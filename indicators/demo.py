@@ -11,8 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from indicators.figures_maintain import figures_rebuild
+from common.numbers import to_float
 from indicators.models import Indicator, IndicatorValue, Revision, Target
+from indicators.services.figures import figures_rebuild
 from members.models import ContactPerson, Membership, Municipality, Population
 from members.selectors import site_state
 from members.services import site_demo_set
@@ -68,8 +69,8 @@ class DemoParameters:
 
 
 def _quantise(value: float, indicator: Indicator) -> Decimal:
-    low = float(indicator.min_value) if indicator.min_value is not None else None
-    high = float(indicator.max_value) if indicator.max_value is not None else None
+    low = to_float(indicator.min_value)
+    high = to_float(indicator.max_value)
     if low is not None:
         value = max(low, value)
     if high is not None:

@@ -12,15 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from ekokommun.spreadsheets import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
+from common.spreadsheets import (
+    CONTENT_TYPES,
     Sheet,
     csv_bytes,
+    spreadsheet_response,
     xlsx_bytes,
 )
-from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.selectors import values_open_data, yearly_averages
+from indicators.models import IndicatorValue
+from indicators.selectors import indicator_by_code, values_open_data, yearly_averages
 from members.models import Municipality
 
 # (column header, key in the selector's rows)
@@ -42,7 +42,6 @@ COLUMNS = [
 # the column, so the file still reads back).
 AVERAGE_COLUMN = ("SEKOM-snitt", "sekom_average")
 STATUS = {s.value: str(s.label) for s in IndicatorValue.Status}
-CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 
 def _cells(row: dict, columns: list[tuple[str, str]]) -> list:
@@ -104,9 +103,7 @@ def values_xlsx(
 
 
 def _file_response(content: bytes, *, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return spreadsheet_response(content, filename=f"{name}.{fmt}")
 
 
 def _average(value: float | None, decimals: int) -> Decimal | None:
@@ -134,14 +131,9 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     with the SEKOM average of each year."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    revisions = (
-        Revision.objects.filter(code=revision)
-        if revision
-        else Revision.objects.filter(is_current=True)
-    )
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("revision"), revision__in=revisions, code=code
-    )
+    indicator = indicator_by_code(code=code, revision=revision or None)
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
     _count, rows = values_open_data(indicator_id=indicator.pk, by_name=True)
     by_year = yearly_averages(indicator_ids=[indicator.pk]).get(indicator.pk, {})
     average = {

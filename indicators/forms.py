@@ -1,20 +1,26 @@
 """The reporting form: one member's values for one year, parsed and checked field by field.
 
-Numbers are read by `indicators.numbers.parse_decimal` and checked by
-`indicators.validation.value_errors`, the same rules every other write path uses; the form only
-puts each message beside its field. Saving is `services.values_save_year`.
+Numbers are read by `common.numbers.parse_decimal` and checked by `indicators.validation`
+(the share rule, then `value_row_errors`), the same rules every other write path uses; the form
+only puts each message beside its field. Saving is `services.values_save_year`.
 """
 
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.numbers import (
+    NumberFormatError,
+    decimal_places,
+    format_decimal,
+    format_for_input,
+    parse_decimal,
+)
+from indicators import validation
 from indicators.models import Indicator, IndicatorValue
-from indicators.numbers import NumberFormatError, decimal_places, format_decimal, parse_decimal
 from indicators.services import ValueInput
-from indicators.validation import share_errors, share_of, value_errors
 
 # A move larger than this from last year is saved only once the reporter confirms it.
 LARGE_CHANGE = Decimal("0.5")
@@ -22,17 +28,6 @@ LARGE_CHANGE = Decimal("0.5")
 VALUE_LIMIT = Decimal(10) ** 10
 INPUT_LIMIT = Decimal(10) ** 14
 INPUT_DECIMALS = 4
-
-
-def input_text(value: Decimal | None, decimals: int | None = None) -> str:
-    """A stored number as the reporter would type it: no grouping, and a decimal comma on
-    Swedish pages, a decimal point on English ones (the form reads both)."""
-    if value is None:
-        return ""
-    if decimals is None:
-        decimals = decimal_places(value)
-    text = f"{value:.{decimals}f}"
-    return text if (get_language() or "sv").startswith("en") else text.replace(".", ",")
 
 
 class ValueRowForm(forms.Form):
@@ -85,9 +80,9 @@ class ValueRowForm(forms.Form):
         initial = {"status": IndicatorValue.Status.FINAL}
         if current is not None:
             initial = {
-                "value": input_text(current.value, indicator.decimals),
-                "numerator": input_text(current.numerator),
-                "denominator": input_text(current.denominator),
+                "value": format_for_input(current.value, indicator.decimals),
+                "numerator": format_for_input(current.numerator),
+                "denominator": format_for_input(current.denominator),
                 "status": current.status,
                 "source_note": current.source_note,
                 "comment": current.comment,
@@ -107,7 +102,8 @@ class ValueRowForm(forms.Form):
 
     # -- parsing ---------------------------------------------------------------------------
 
-    def _number(self, name: str, *, limit: Decimal, decimals: int | None = None):
+    def _parsed(self, name: str, *, limit: Decimal, decimals: int | None = None):
+        """The field's text as a number (None when empty or unreadable, with the error added)."""
         text = self.cleaned_data.get(name, "")
         try:
             number = parse_decimal(text)
@@ -130,63 +126,76 @@ class ValueRowForm(forms.Form):
             return None
         return number
 
+    def _parsed_numbers(self) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+        """(value, numerator, denominator) as typed; the two numbers only for a share."""
+        value = self._parsed("value", limit=VALUE_LIMIT)
+        numerator = denominator = None
+        if self.indicator.has_inputs:
+            numerator = self._parsed("numerator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
+            denominator = self._parsed("denominator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
+        return value, numerator, denominator
+
+    def _add_errors(self, errors: dict[str, list[str]]) -> bool:
+        """Put validation's messages beside their fields (the year's at the top); True if any."""
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        return bool(errors)
+
+    def _check_empty(self, data: dict) -> None:
+        """A row left empty: fine, unless it would erase a saved value or keep only notes."""
+        if self.current is not None:
+            self.add_error(
+                "value",
+                _(
+                    "%(label)s: ett sparat värde kan inte tömmas här. Be kansliet ta bort "
+                    "det om det inte ska finnas."
+                )
+                % {"label": self.label},
+            )
+        elif data.get("source_note") or data.get("comment"):
+            self.add_error(
+                "value",
+                _("%(label)s: ange ett värde för att spara källa och kommentar.")
+                % {"label": self.label},
+            )
+
     def clean(self):
         data = super().clean()
         indicator = self.indicator
-        value = self._number("value", limit=VALUE_LIMIT)
-        numerator = denominator = None
-        if indicator.has_inputs:
-            numerator = self._number("numerator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
-            denominator = self._number("denominator", limit=INPUT_LIMIT, decimals=INPUT_DECIMALS)
+        value, numerator, denominator = self._parsed_numbers()
         if self.errors:
             return data
-
-        # The rule for a share given as its two numbers is validation's, as on every path.
-        share_problems = share_errors(
+        # Every rule is validation's, as on every other path; only an empty row is the form's.
+        if self._add_errors(
+            validation.share_errors(
+                indicator=indicator, value=value, numerator=numerator, denominator=denominator
+            )
+        ):
+            return data
+        value = validation.share_value(
             indicator=indicator, value=value, numerator=numerator, denominator=denominator
         )
-        for name, messages in share_problems.items():
-            for message in messages:
-                self.add_error(name, message)
-        if share_problems:
-            return data
-        if numerator is not None:
-            value = self.computed(numerator, denominator)
-
         if value is None:
-            if self.current is not None:
-                self.add_error(
-                    "value",
-                    _(
-                        "%(label)s: ett sparat värde kan inte tömmas här. Be kansliet ta bort "
-                        "det om det inte ska finnas."
-                    )
-                    % {"label": self.label},
-                )
-            elif data.get("source_note") or data.get("comment"):
-                self.add_error(
-                    "value",
-                    _("%(label)s: ange ett värde för att spara källa och kommentar.")
-                    % {"label": self.label},
-                )
+            self._check_empty(data)
             data["parsed"] = None
             return data
-
-        for field, messages in value_errors(
-            indicator=indicator, year=self.year, value=value
-        ).items():
-            for message in messages:
-                self.add_error("value" if field == "value" else None, message)
-        if self.errors:
+        if self._add_errors(
+            validation.value_row_errors(
+                indicator=indicator,
+                organisation_id=None,  # the page's member: values_save_year checks the owner
+                year=self.year,
+                value=value,
+                numerator=numerator,
+                denominator=denominator,
+            )
+        ):
             return data
         data["parsed"] = value
         data["parsed_numerator"] = numerator
         data["parsed_denominator"] = denominator
         self.warning = self._large_change(value)
         return data
-
-    def computed(self, numerator: Decimal, denominator: Decimal) -> Decimal:
-        return share_of(indicator=self.indicator, numerator=numerator, denominator=denominator)
 
     def _large_change(self, value: Decimal) -> str:
         """A warning when `value` is new or changed and moves more than 50 % from last year."""

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from ekokommun.import_formats import SwedishSheetMixin
-from indicators import importers
+from common.import_formats import SwedishSheetMixin
+from common.numbers import NumberFormatError, parse_decimal
+from indicators import importers, selectors
 from indicators.models import Indicator, IndicatorValue, Revision
-from indicators.numbers import NumberFormatError, parse_decimal
 from members.resources import ChoiceLabelWidget
 
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
@@ -111,7 +111,7 @@ class IndicatorValueResource(SwedishSheetMixin, resources.ModelResource):
 
 
 class DecimalTextWidget(widgets.Widget):
-    """Decimals read with indicators.numbers (decimal commas), written without padding."""
+    """Decimals read with common.numbers (decimal commas), written without padding."""
 
     def clean(self, value, row=None, **kwargs):
         try:
@@ -139,13 +139,13 @@ class RelatedIndicatorWidget(widgets.Widget):
             revision, code = importers.cell_text((row or {}).get("revision")), text
         else:
             revision, _sep, code = text.replace(":", " ").partition(" ")
-        try:
-            return Indicator.objects.get(revision__code=revision, code=code.strip())
-        except Indicator.DoesNotExist:
+        indicator = selectors.indicator_by_code(code=code.strip(), revision=revision)
+        if indicator is None:
             raise ValueError(
                 _("Okänt nyckeltal ”%(code)s” i revision %(revision)s.")
                 % {"code": code.strip(), "revision": revision}
-            ) from None
+            )
+        return indicator
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

@@ -1,7 +1,10 @@
-"""The one place that checks a value against its indicator: range, decimals and year.
+"""The one place for every rule about a value or a target: year, range, decimals, a share
+given as two numbers, whose figure it is.
 
-The model's clean(), the write service, the reporting form and the importers all call
-`value_errors`, so every path gives the same answer with the same Swedish message.
+The write services (values_upsert, target_set, own_indicator_create) call `value_row_errors`
+and `target_errors`; the models' clean() (the admin, TargetAdmin included), the reporting form
+and the importers call the same functions, so every path gives the same answer with the same
+Swedish message.
 """
 
 import datetime
@@ -10,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators.numbers import decimal_places, format_decimal
+from common.numbers import decimal_places, format_decimal
 from members.models import FIRST_YEAR
 
 
@@ -152,3 +155,91 @@ def share_errors(
             ]
         }
     return {}
+
+
+def share_value(
+    *, indicator, value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None
+) -> Decimal | None:
+    """The value stored for a row: the share of its two numbers when both are given (and the
+    typed value, if any, agrees with it), otherwise the value as given."""
+    if (
+        indicator.has_inputs
+        and numerator is not None
+        and denominator is not None
+        and denominator > 0
+    ):
+        computed = share_of(indicator=indicator, numerator=numerator, denominator=denominator)
+        if value is None or share_agrees(indicator=indicator, value=value, computed=computed):
+            return computed
+    return value
+
+
+# --- A whole row: what every write path checks ------------------------------------------------
+
+
+def value_row_errors(
+    *,
+    indicator,
+    organisation_id: int | None,
+    year: int,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+) -> dict[str, list[str]]:
+    """{field: [messages]} for one value as it would be stored; empty when it is valid.
+
+    The share rule first (its numbers decide the value), then a value must exist, then the
+    value's own rules (`value_errors`), and an own figure takes only its owner's values.
+    """
+    errors = share_errors(
+        indicator=indicator, value=value, numerator=numerator, denominator=denominator
+    )
+    if not errors:
+        value = share_value(
+            indicator=indicator, value=value, numerator=numerator, denominator=denominator
+        )
+        if value is None:
+            errors = {"value": [_("%(label)s: värdet saknas.") % {"label": indicator.label}]}
+        else:
+            errors = value_errors(indicator=indicator, year=year, value=value)
+    owner_id = indicator.owner_id
+    if owner_id is not None and organisation_id is not None and owner_id != organisation_id:
+        # An own figure holds only its owner's values (adopters have their own copy).
+        errors.setdefault("indicator", []).append(
+            _("%(label)s är ett eget nyckeltal för en annan organisation.")
+            % {"label": indicator.label}
+        )
+    return errors
+
+
+# --- Targets ----------------------------------------------------------------------------------
+
+TARGET_LAST_YEAR = 2100
+
+
+def target_errors(
+    *, indicator, year: int | None, value: Decimal | None, required: bool = True
+) -> dict[str, list[str]]:
+    """{"year" / "value": [messages]} for a target; empty when it is valid.
+
+    A target is checked like a value (range, decimals), but its year may lie ahead, up to
+    TARGET_LAST_YEAR. With `required` False, giving neither year nor value is fine (no target).
+    """
+    errors: dict[str, list[str]] = {}
+    if year is None and value is None:
+        return {"value": [_("Ange målår och målvärde.")]} if required else errors
+    if year is None:
+        errors["year"] = [_("Ange vilket år målet gäller.")]
+    elif not FIRST_YEAR <= year <= TARGET_LAST_YEAR:
+        errors["year"] = [
+            _("Målåret ska vara mellan %(first)s och %(last)s.")
+            % {"first": FIRST_YEAR, "last": TARGET_LAST_YEAR}
+        ]
+    if value is None:
+        errors["value"] = [_("Ange målvärdet.")]
+    else:
+        # The value rules are the ones every value meets; only the year rule differs.
+        messages = value_errors(indicator=indicator, year=FIRST_YEAR, value=value).get("value")
+        if messages:
+            errors["value"] = messages
+    return errors

@@ -65,6 +65,8 @@ def search(request):
 @public_page
 def member_detail(request, code: str):
     trends = selectors.member_trends(code=code, data_version=_version(request))
+    if trends is None:
+        raise Http404("Medlemmen finns inte.")
     name = trends["organisation"]["name"]
     for block in trends["indicators"] + trends["own_indicators"]:
         block["figure"] = charts.member_figure(block, member_name=name)
@@ -85,6 +87,8 @@ def member_report(request, code: str, year: int):
     if year_error(year):
         raise Http404(year_error(year))
     report = selectors.member_report(code=code, year=year, data_version=_version(request))
+    if report is None:
+        raise Http404("Medlemmen finns inte.")
     name = report["organisation"]["name"]
     for block in report["blocks"]:
         block["figure"] = charts.report_figure(block, member_name=name)
@@ -113,6 +117,8 @@ def print_margins(request, code: str):
     "Demodata" and "sida 3 av 15" in the page's language. Never cached: the date is today's.
     """
     organisation = selectors.organisation_heading(code=code)
+    if organisation is None:
+        raise Http404
     year = request.GET.get("ar", "")
     title = organisation["name"]
     today = formats.date_format(datetime.date.today(), "j F Y")
@@ -150,6 +156,8 @@ def indicator_detail(request, code: str, revision: str | None = None):
     overview = selectors.indicator_overview(
         code=code, revision=revision, county=county, data_version=_version(request)
     )
+    if overview is None:
+        raise Http404("Nyckeltalet finns inte.")
     contacts = {}
     shows_contacts = viewer_sees_contacts(user=request.user)
     examples = (
@@ -173,9 +181,12 @@ def _compare_choice(request) -> tuple[list, str, object, list[str]]:
     """The compare page's query: (indicators, chosen code, chosen indicator, member codes)."""
     indicators = selectors.current_indicators()
     chosen_indicator = request.GET.get("nyckeltal") or (indicators[0].code if indicators else "")
-    indicator = next((i for i in indicators if i.code == chosen_indicator), None)
+    # Picked from the list already read (no extra query), by the catalogue's one code rule.
+    indicator = selectors.indicator_among(indicators, code=chosen_indicator)
     if indicator is None and indicators:
         raise Http404(_("Nyckeltalet finns inte."))
+    if indicator is not None:
+        chosen_indicator = indicator.code  # "gn.6a" selects GN.6a in the list
     codes = [code for code in request.GET.getlist("medlem") if code][:MAX_COMPARED]
     return indicators, chosen_indicator, indicator, codes
 

@@ -15,6 +15,7 @@ answers 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +36,13 @@ def _organisation_for_write(request, code: str) -> Municipality:
     if not selectors.can_write(user=request.user, organisation=organisation):
         raise PermissionDenied(_("Du har inte behörighet till %(name)s.") % {"name": organisation})
     return organisation
+
+
+def _figure(pk: int):
+    indicator = selectors.own_indicator_object(pk=pk)
+    if indicator is None:
+        raise Http404("Nyckeltalet finns inte.")
+    return indicator
 
 
 def _detail_url(indicator) -> str:
@@ -93,7 +101,7 @@ def own_indicator_create(request):
 @require_safe
 @public_page
 def own_indicator_detail(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         # Promoted to the catalogue: its page is the catalogue's page now.
         if indicator.revision.is_current:
@@ -112,7 +120,7 @@ def own_indicator_detail(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_adopt(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     organisation = _organisation_for_write(request, request.POST.get("org", "").strip())
     try:
         copy = services.own_indicator_adopt(
@@ -133,7 +141,7 @@ def own_indicator_adopt(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_target(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         raise PermissionDenied(_("Bara egna nyckeltal har mål här."))
     organisation = _organisation_for_write(request, indicator.owner.code)
@@ -161,7 +169,7 @@ def own_indicator_target(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_retire(request, pk: int):
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         raise PermissionDenied(_("Bara egna nyckeltal kan avslutas här."))
     _organisation_for_write(request, indicator.owner.code)
@@ -179,7 +187,7 @@ def own_indicator_retire(request, pk: int):
 def own_indicator_promote(request, pk: int):
     if not request.user.is_staff:
         raise PermissionDenied(_("Bara kansliet kan göra ett nyckeltal gemensamt."))
-    indicator = selectors.own_indicator_object(pk=pk)
+    indicator = _figure(pk)
     if not indicator.is_own:
         return redirect("indicator_detail", code=indicator.code)
     family = services.own_indicator_family(indicator=indicator)

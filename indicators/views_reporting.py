@@ -17,7 +17,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ekokommun.spreadsheets import CSV_CONTENT_TYPE, csv_bytes
+from common.spreadsheets import csv_bytes, spreadsheet_response
 from indicators import selectors
 from indicators.forms import YearForm
 from indicators.models import Indicator
@@ -294,6 +294,4 @@ def overview_csv(request, year: int):
         )
     # Member names and codes end up in cells: the shared writer keeps them from running as
     # formulas, with a byte-order mark and semicolons for Excel with Swedish settings.
-    response = HttpResponse(csv_bytes(rows, header=header), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="rapportering-{year}.csv"'
-    return response
+    return spreadsheet_response(csv_bytes(rows, header=header), filename=f"rapportering-{year}.csv")

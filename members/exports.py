@@ -5,6 +5,8 @@ from decimal import Decimal
 import tablib
 from django.utils.translation import gettext as _
 
+from common.numbers import format_decimal_trimmed
+
 
 def fee_list_dataset(fees: dict) -> tablib.Dataset:
     """One row per member and nothing else (no total row), so an invoicing system can import
@@ -43,7 +45,7 @@ def fee_list_dataset(fees: dict) -> tablib.Dataset:
 
 
 def format_rate(rate: Decimal) -> str:
-    """A per-inhabitant rate the Swedish way with two to four decimals: 0.3 -> "0,30"."""
-    text = f"{rate:.4f}".rstrip("0")
-    whole, _dot, decimals = text.partition(".")
-    return f"{whole},{decimals.ljust(2, '0')}"
+    """A per-inhabitant rate the Swedish way with two to four decimals: 0.3 -> "0,30".
+
+    Swedish whatever the admin's language, as the fee list's amounts are written."""
+    return format_decimal_trimmed(rate, min_decimals=2, max_decimals=4, language="sv")

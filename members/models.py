@@ -1,4 +1,13 @@
-"""Organisations (municipalities and regions), their populations, memberships and contacts."""
+"""Organisations (municipalities and regions), their populations, memberships and contacts.
+
+One module (about 650 lines) on purpose: these are the member register's tables, tied together
+by foreign keys and by constraints across them (one active membership per organisation, one
+current contact per role in a membership), and every class is fields, constraints, QuerySet
+methods and small derived properties only; no function here is longer than 20 lines. Split
+by model it would be ten small files that always change together, and migrations, the admin
+and `apps.get_model("members", ...)` already address them as one app's models. Behaviour lives
+in members/services/ and members/selectors.py.
+"""
 
 import datetime
 import secrets

@@ -1,13 +1,36 @@
-"""django-import-export resources for the admin's member lists: memberships and contacts."""
+"""django-import-export resources for the admin's member lists: memberships and contacts.
 
+One write path (shared/architecture.md): a file never writes a membership or a contact person
+by itself.
+
+- Memberships are export-only. A membership's status and dates are the board's decisions and
+  change only through membership_approve, membership_reject and membership_resign, which also
+  record the decision, handle the contact persons and logins and send the e-mails; a row in a
+  spreadsheet cannot carry a board meeting, a decision text or the proposed contacts, so going
+  through the services row by row is not sensible. The admin offers no import, and
+  MembershipResource refuses one if called directly.
+- Contact persons import through contact_person_replace, row by row, in one transaction
+  (all rows or none): a row without an id is a new person in that role from "från" (today if
+  empty), the current one in the role is ended that day and kept as history, and a new
+  official gets a reporting account, exactly as on "Byt kontaktperson". A row that matches the
+  current person in its role, or an exported row sent back unchanged, is skipped. An exported
+  row (with its id) cannot be changed through a file: corrections are made in the form, where
+  they are seen one at a time. Every refusal is a Swedish message on its row.
+"""
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from ekokommun.import_formats import SwedishSheetMixin
+from common.import_formats import SwedishSheetMixin
 from members.models import ContactPerson, Membership, Municipality
+from members.services import ContactDetails, contact_person_replace
 
 DATE = widgets.DateWidget(format="%Y-%m-%d")
 TEXT = widgets.CharWidget()  # an empty cell is "", as in the form
+DETAIL_FIELDS = ("name", "title", "email", "phone", "party")
 
 
 def add_missing_columns(dataset, columns: list[str]) -> None:
@@ -58,10 +81,22 @@ class ChoiceLabelWidget(widgets.Widget):
             return str(value)
 
 
+class MembershipImportRefused(Exception):
+    """Raised when anything tries to import memberships (see the module docstring)."""
+
+
 class MembershipResource(SwedishSheetMixin, resources.ModelResource):
-    id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
+    """The membership list for export only: every column is read-only and an import is
+    refused before it reads a row."""
+
+    id = fields.Field(
+        attribute="id", column_name="id", widget=widgets.IntegerWidget(), readonly=True
+    )
     organisation = fields.Field(
-        attribute="organisation", column_name="kommunkod", widget=OrganisationWidget()
+        attribute="organisation",
+        column_name="kommunkod",
+        widget=OrganisationWidget(),
+        readonly=True,
     )
     organisation_name = fields.Field(
         attribute="organisation__name", column_name="kommun", readonly=True
@@ -69,14 +104,23 @@ class MembershipResource(SwedishSheetMixin, resources.ModelResource):
     county = fields.Field(attribute="organisation__county__name", column_name="län", readonly=True)
     kind = fields.Field(attribute="organisation__kind", column_name="typ", readonly=True)
     status = fields.Field(
-        attribute="status", column_name="status", widget=ChoiceLabelWidget(Membership.Status)
+        attribute="status",
+        column_name="status",
+        widget=ChoiceLabelWidget(Membership.Status),
+        readonly=True,
     )
-    applied_on = fields.Field(attribute="applied_on", column_name="ansökt den", widget=DATE)
+    applied_on = fields.Field(
+        attribute="applied_on", column_name="ansökt den", widget=DATE, readonly=True
+    )
     decision_date = fields.Field(
-        attribute="decision_date", column_name="styrelsens beslut", widget=DATE
+        attribute="decision_date", column_name="styrelsens beslut", widget=DATE, readonly=True
     )
-    joined_on = fields.Field(attribute="joined_on", column_name="medlem sedan", widget=DATE)
-    left_on = fields.Field(attribute="left_on", column_name="utträde den", widget=DATE)
+    joined_on = fields.Field(
+        attribute="joined_on", column_name="medlem sedan", widget=DATE, readonly=True
+    )
+    left_on = fields.Field(
+        attribute="left_on", column_name="utträde den", widget=DATE, readonly=True
+    )
 
     class Meta:
         model = Membership
@@ -92,16 +136,20 @@ class MembershipResource(SwedishSheetMixin, resources.ModelResource):
             "joined_on",
             "left_on",
         )
-        import_id_fields = ("id",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def get_queryset(self):
         return Membership.objects.select_related("organisation__county")
 
-    def before_import(self, dataset, **kwargs):
-        add_missing_columns(dataset, ["id"])  # a new list without ids adds rows
+    def import_data(self, *args, **kwargs):
+        raise MembershipImportRefused(
+            _(
+                "Medlemskap kan inte importeras: status och datum ändras bara genom styrelsens "
+                "beslut (godkänn, avslå, utträde)."
+            )
+        )
+
+    def import_row(self, *args, **kwargs):
+        return self.import_data()
 
 
 class MembershipByOrganisationWidget(widgets.ForeignKeyWidget):
@@ -136,7 +184,22 @@ class MembershipByOrganisationWidget(widgets.ForeignKeyWidget):
         return membership
 
 
+def _row_error(message: str) -> ValidationError:
+    # The library shows a row's errors by field; this one is about the whole row.
+    return ValidationError({NON_FIELD_ERRORS: [message]})
+
+
+def _copy_saved(*, saved: ContactPerson, onto: ContactPerson) -> None:
+    """The row's instance becomes the person the service saved (the admin's log and the
+    import summary name it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(onto, field.attname, getattr(saved, field.attname))
+
+
 class ContactPersonResource(SwedishSheetMixin, resources.ModelResource):
+    """Contact persons out and in; every imported row goes through contact_person_replace
+    (see the module docstring)."""
+
     id = fields.Field(attribute="id", column_name="id", widget=widgets.IntegerWidget())
     membership = fields.Field(
         attribute="membership", column_name="medlemskap", widget=MembershipByOrganisationWidget()
@@ -177,10 +240,86 @@ class ContactPersonResource(SwedishSheetMixin, resources.ModelResource):
         import_id_fields = ("id",)
         skip_unchanged = True
         report_skipped = True
-        clean_model_instances = True
+        # Rows are checked here and by the service, not by the model's own full_clean: a new
+        # person in a filled role is the replacement the service makes, not a duplicate.
+        clean_model_instances = False
+
+    def __init__(self, *, site_url: str = "", **kwargs):
+        super().__init__(**kwargs)
+        # For the new official's e-mail link; the admin passes the address it was opened at.
+        self.site_url = site_url or settings.SITE_URL
 
     def get_queryset(self):
         return ContactPerson.objects.select_related("membership__organisation")
 
+    def import_data(self, dataset, **kwargs):
+        # All rows or none: one transaction, rolled back when any row is refused.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         add_missing_columns(dataset, ["id", "kommunkod", "medlemskap"])
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._imported_as_new = new
+        instance._id_in_file = row.get("id") not in (None, "")
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        if not instance._imported_as_new:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        current = self._current_in_role(instance)
+        return current is not None and all(
+            getattr(current, name) == getattr(instance, name) for name in DETAIL_FIELDS
+        )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        if not instance._imported_as_new:
+            # An exported row that differs from the stored person (unchanged ones were skipped).
+            raise _row_error(
+                _(
+                    "Kontaktperson %(id)s kan inte ändras med en fil. Lämna id tomt för att "
+                    "byta kontaktperson, eller rätta uppgifterna i formuläret."
+                )
+                % {"id": instance.pk}
+            )
+        if instance._id_in_file:
+            raise _row_error(
+                _("Det finns ingen kontaktperson med id %(id)s; lämna id tomt för en ny.")
+                % {"id": instance.pk}
+            )
+        if instance.role not in ContactPerson.Role.values:
+            raise ValidationError(
+                {
+                    "role": _("Okänd roll ”%(role)s”; ange politiker eller tjänsteperson.")
+                    % {"role": instance.role}
+                }
+            )
+        if instance.ended_on is not None:
+            raise ValidationError(
+                {"ended_on": _("En ny kontaktperson är nuvarande; lämna ”till” tom.")}
+            )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """The one write: the contact service, as "Byt kontaktperson" calls it."""
+        contact = contact_person_replace(
+            membership=instance.membership,
+            role=instance.role,
+            details=ContactDetails(**{name: getattr(instance, name) for name in DETAIL_FIELDS}),
+            started_on=instance.started_on or timezone.localdate(),
+            site_url=self.site_url,
+        )
+        _copy_saved(saved=contact, onto=instance)
+
+    def _current_in_role(self, instance) -> ContactPerson | None:
+        if instance.membership_id is None:
+            return None
+        return (
+            ContactPerson.objects.current()
+            .filter(membership_id=instance.membership_id, role=instance.role)
+            .first()
+        )

@@ -4,17 +4,21 @@ Kept free of model imports so that models.py can use them as field validators.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common.numbers import format_decimal
 
 PDF_MAGIC = b"%PDF-"
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # 10 MB, as the application page promises.
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+    # Swedish in either language, as the message has always shown it.
+    return format_decimal(Decimal(size) / (1024 * 1024), 1, language="sv")
 
 
 def _pdf_pages(upload) -> int:

@@ -17,8 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from ekokommun.import_formats import sniff_delimiter
-from ekokommun.spreadsheets import Sheet, csv_bytes, safe_cell, xlsx_bytes
+from common.import_formats import sniff_delimiter
+from common.spreadsheets import Sheet, csv_bytes, safe_cell, xlsx_bytes
 from indicators.models import Indicator, IndicatorValue
 from members.models import ContactPerson, MembershipApplication
 from members.services import membership_approve

@@ -11,7 +11,7 @@ def build_from_values(apps, schema_editor):
     IndicatorValue = apps.get_model("indicators", "IndicatorValue")
     if not IndicatorValue.objects.exists():
         return
-    from indicators.figures_maintain import figures_rebuild
+    from indicators.services.figures import figures_rebuild
 
     figures_rebuild()
 

@@ -9,7 +9,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from ekokommun import streaming
+from common import streaming
 from indicators.models import Indicator, IndicatorValue
 from tests.indicators.factories import IndicatorFactory, IndicatorValueFactory
 from tests.members.factories import MembershipFactory

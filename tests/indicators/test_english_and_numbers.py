@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from indicators.numbers import format_decimal
+from common.numbers import format_decimal
 from tests.indicators.factories import IndicatorValueFactory
 from tests.indicators.reporting_support import YEAR, indicator, year_url
 from tests.members.factories import (

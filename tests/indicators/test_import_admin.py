@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import ImportRun, Indicator, IndicatorValue
-from members.models import ContactPerson
 from tests.indicators.factories import IndicatorValueFactory
-from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
+from tests.members.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,32 +210,6 @@ def test_the_export_follows_the_admin_filter_and_carries_units_and_sources(admin
         "0665,Vaggeryd,GN.6a,2023,Mängd hushållsavfall,2021,512,kg/person,slutligt,,,"
         "Avfall Sverige,,"
     ]
-
-
-def test_contact_persons_export_and_import_back_unchanged(admin_client):
-    # Memberships export only: their status and dates change through the decisions
-    # (tests/members/test_decision_trail.py).
-    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
-    ContactPersonFactory(membership=membership, name="Anna Ek", email="anna@vaggeryd.se")
-    model, manager = "members_contactperson", ContactPerson.objects
-    before = sorted(manager.values_list())
-    content = export(admin_client, model, CSV)
-    response = preview(admin_client, model, "lista.csv", content)
-    assert response.context["result"].totals["skip"] == 1, model
-    confirm(admin_client, model, response)
-    assert sorted(manager.values_list()) == before
-
-
-def test_a_contact_person_is_added_to_a_members_current_membership_by_kommunkod(admin_client):
-    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
-    content = (
-        "kommunkod,roll,namn,titel,e-post\n"
-        "0665,politician,Erik Berg,Kommunstyrelsens ordförande,erik@vaggeryd.se\n"
-    ).encode()
-    response = preview(admin_client, "members_contactperson", "kontakter.csv", content)
-    confirm(admin_client, "members_contactperson", response)
-    person = ContactPerson.objects.get()
-    assert (person.membership, person.role, person.name) == (membership, "politician", "Erik Berg")
 
 
 def test_the_catalogue_exports_and_imports_back_unchanged_and_corrections_apply(admin_client):
@@ -476,36 +449,6 @@ def test_a_typed_share_that_disagrees_with_its_numbers_is_refused(admin_client):
     assert response.context["report"].problems[0].line == 2
 
 
-def test_contact_persons_export_their_role_in_swedish_and_read_back(admin_client):
-    membership = MembershipFactory(organisation=MunicipalityFactory(code="0665"))
-    ContactPersonFactory(membership=membership, role="official", name="Anna Ek")
-    ContactPersonFactory(membership=membership, role="politician", name="Erik Berg")
-    text = export(admin_client, "members_contactperson", CSV).decode("utf-8-sig")
-    assert "tjänsteperson" in text and "politiker" in text
-    assert "official" not in text and "politician" not in text
-    before = sorted(ContactPerson.objects.values_list("name", "role"))
-    response = preview(admin_client, "members_contactperson", "lista.csv", text.encode())
-    confirm(admin_client, "members_contactperson", response)
-    assert sorted(ContactPerson.objects.values_list("name", "role")) == before
-
-
-@pytest.mark.parametrize(
-    ("model", "name"),
-    [("members_membership", "medlemskap"), ("members_contactperson", "kontaktpersoner")],
-)
-def test_member_exports_have_swedish_file_and_column_names(admin_client, model, name):
-    url = reverse(f"admin:{model}_export")
-    html = admin_client.get(url).content.decode()
-    assert "Organisation Name" not in html
-    form = admin_client.get(url).context["form"]
-    data = {"format": XLSX, "resource": "0"}
-    data.update({n: "on" for n in form.fields if n not in ("format", "resource")})
-    data.pop("export_items", None)
-    response = admin_client.post(url, data)
-    assert f"{name}-" in response["Content-Disposition"]
-    assert "Tablib Dataset" not in openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames
-
-
 def test_import_runs_are_listed_read_only_newest_first_and_filtered_by_outcome(admin_client):
     MunicipalityFactory(code="0665")
     good = b"kommunkod;nyckeltal;\xc3\xa5r;v\xc3\xa4rde\n0665;GN.7;2021;80\n"
@@ -558,11 +501,8 @@ def test_a_confirmation_with_changed_hidden_fields_is_refused(admin_client):
     assert not IndicatorValue.objects.exists()
 
 
-def test_membership_status_and_catalogue_choices_export_in_swedish(admin_client):
-    MembershipFactory(organisation=MunicipalityFactory(code="0665"))
-    memberships = export(admin_client, "members_membership", CSV).decode("utf-8-sig")
-    assert memberships.splitlines()[1].split(",")[5] == "aktiv"
-    assert "active" not in memberships
+def test_catalogue_choices_export_in_swedish(admin_client):
+    # The membership list's status: tests/members/test_member_imports.py.
     catalogue = export(admin_client, "indicators_indicator", CSV).decode("utf-8-sig")
     for english in ("lower", "higher", "national", "member"):
         assert f",{english}," not in catalogue

@@ -19,9 +19,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from indicators import selectors
-from indicators.figures_maintain import figures_rebuild
 from indicators.models import FigureAverage, FigureLatest, Indicator, IndicatorValue, Revision
 from indicators.services import ValueInput, value_delete, values_save_year, values_upsert
+from indicators.services.figures import figures_rebuild
 from members.gdpr import memberships_delete
 from members.models import Membership, Municipality
 from members.services import membership_approve, membership_resign

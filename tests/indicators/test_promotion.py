@@ -9,6 +9,7 @@ from django.urls import reverse
 from indicators import services
 from indicators.models import Indicator, IndicatorValue, Target
 from indicators.selectors import current_indicators, member_trends, yearly_averages
+from indicators.services import promotion
 from tests.indicators.factories import IndicatorValueFactory, OwnIndicatorFactory
 from tests.members.factories import MembershipFactory, UserFactory
 
@@ -113,7 +114,7 @@ def test_promotion_is_all_or_nothing(family, staff, monkeypatch):
         raise RuntimeError("the disk is full")
 
     # Values and their history have moved by the time the targets move: then it fails.
-    monkeypatch.setattr(services, "_move_targets", fail)
+    monkeypatch.setattr(promotion, "_move_targets", fail)
     with pytest.raises(RuntimeError):
         services.own_indicator_promote(
             user=staff, indicator=figures["0665"], code="GN.13", reported_from=2020

@@ -7,7 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from indicators.models import IndicatorValue
-from indicators.selectors import can_read, can_write, organisations_for_user
+from indicators.selectors import (
+    READ,
+    WRITE,
+    can_write,
+    organisation_access,
+    organisations_for_user,
+)
 from indicators.services import ValueInput, value_delete, values_save_year
 from members.models import OrganisationAccess
 from tests.indicators.factories import IndicatorValueFactory
@@ -46,22 +52,16 @@ def test_the_rules_in_one_place(vaggeryd, jonkoping, reporter):
     ).user
     staff = UserFactory(is_staff=True)
     stranger = UserFactory()
-    assert (
-        can_read(user=reporter, organisation=vaggeryd),
-        can_write(user=reporter, organisation=vaggeryd),
-    ) == (True, True)
-    assert (
-        can_read(user=reporter, organisation=jonkoping),
-        can_write(user=reporter, organisation=jonkoping),
-    ) == (False, False)
-    assert (
-        can_read(user=reader, organisation=vaggeryd),
-        can_write(user=reader, organisation=vaggeryd),
-    ) == (True, False)
+    assert organisation_access(user=reporter, organisation=vaggeryd) == WRITE
+    assert can_write(user=reporter, organisation=vaggeryd)
+    assert organisation_access(user=reporter, organisation=jonkoping) is None
+    assert not can_write(user=reporter, organisation=jonkoping)
+    assert organisation_access(user=reader, organisation=vaggeryd) == READ
+    assert not can_write(user=reader, organisation=vaggeryd)
     assert can_write(user=staff, organisation=jonkoping)
-    assert not can_read(user=stranger, organisation=vaggeryd)
+    assert organisation_access(user=stranger, organisation=vaggeryd) is None
     reporter.is_active = False
-    assert not can_read(user=reporter, organisation=vaggeryd)
+    assert organisation_access(user=reporter, organisation=vaggeryd) is None
     assert [o["code"] for o in organisations_for_user(user=reader)] == ["0665"]
 
 

@@ -405,8 +405,8 @@ def test_documents_are_served_to_staff_only_and_never_from_media_url(client, adm
 def test_a_failure_after_the_files_were_written_removes_them_and_nothing_else(
     media_root, stored_files, monkeypatch
 ):
-    from members import services
     from members.services import ContactDetails, application_submit
+    from members.services import applications as services  # where application_submit mails
 
     media_root.mkdir(parents=True)
     unrelated = media_root / "beslut.pdf"  # Same name as the upload: must survive.

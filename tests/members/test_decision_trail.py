@@ -154,6 +154,27 @@ def test_no_membership_is_added_or_imported_past_the_decisions(admin_client, vag
     assert vaggeryd_member.contact_persons.current().count() == 2
 
 
+def test_a_membership_is_never_deleted_in_the_admin(admin_client, vaggeryd_member):
+    """Deleting Vaggeryd's membership would erase the board's decisions and its contact
+    persons with no resignation recorded; a membership ends only through membership_resign."""
+    delete_url = reverse("admin:members_membership_delete", args=[vaggeryd_member.pk])
+    change = admin_client.get(reverse("admin:members_membership_change", args=[vaggeryd_member.pk]))
+    assert change.status_code == 200
+    assert delete_url not in change.content.decode()
+    assert admin_client.get(delete_url).status_code == 403
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    changelist = admin_client.get(MEMBERSHIPS)
+    actions = [name for name, _label in changelist.context["action_form"].fields["action"].choices]
+    assert "delete_selected" not in actions
+    bulk = admin_client.post(
+        MEMBERSHIPS,
+        {"action": "delete_selected", "_selected_action": [vaggeryd_member.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert list(Membership.objects.values_list("pk", "status")) == [(vaggeryd_member.pk, "active")]
+    assert vaggeryd_member.contact_persons.current().count() == 2
+
+
 def test_approval_and_rejection_are_recorded_with_who_when_and_why(admin_client, staff):
     yes = MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0665"))
     no = MembershipApplicationFactory(membership__organisation=MunicipalityFactory(code="0680"))

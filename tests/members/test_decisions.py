@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from members import services
 from members.models import ContactPerson, Membership, MembershipApplication, OrganisationAccess
+from members.services import applications as services  # where approval makes the account
 from members.services import membership_approve, membership_reject, memberships_approve
 from tests.members.factories import (
     CountyFactory,

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from indicators import importers
-from indicators.models import ImportRun, Indicator
+from indicators.models import ImportRun
+from indicators.selectors import indicator_by_code
 
 SUFFIX_FORMATS = {".xlsx": "xlsx", ".json": "kolada", ".csv": "csv", ".txt": "csv"}
 MAX_ERRORS_SHOWN = 200
@@ -121,15 +122,10 @@ class Command(BaseCommand):
             return None
         if not code:
             raise CommandError("Ange nyckeltalet med --indicator, t.ex. --indicator GN.1b.")
-        indicators = (
-            Indicator.objects.filter(revision__code=revision)
-            if revision
-            else Indicator.objects.current()
-        )
-        try:
-            return indicators.select_related("revision").get(code__iexact=code)
-        except Indicator.DoesNotExist:
-            raise CommandError(f"Nyckeltalet {code} finns inte i revisionen.") from None
+        indicator = indicator_by_code(code=code, revision=revision or None)
+        if indicator is None:
+            raise CommandError(f"Nyckeltalet {code} finns inte i revisionen.")
+        return indicator
 
     def _mapping(self, fmt, pairs, mapping_file):
         if fmt != "kolada":

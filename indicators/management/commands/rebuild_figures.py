@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from indicators.figures_maintain import figures_rebuild
+from indicators.services.figures import figures_rebuild
 from members.services import site_data_changed
 
 

@@ -4,7 +4,7 @@
     manage.py apply_retention --apply    # removes it
 
 Periods: settings.RETENTION_REJECTED_APPLICATION_MONTHS (12) and
-RETENTION_FORMER_CONTACT_MONTHS (24); the rules are in members/gdpr.py.
+RETENTION_FORMER_CONTACT_MONTHS (24); the rules are in members/gdpr/ (retention.py).
 """
 
 from django.core.management.base import BaseCommand

@@ -9,7 +9,8 @@ sheet. Such text gets a leading apostrophe, which every spreadsheet shows as pla
 numbers are written as numbers (in CSV with the decimal comma Swedish Excel expects), so they
 are never touched.
 
-Domain-free: both apps import it, it imports neither.
+Domain-free: both apps import it, it imports neither (only Django's HttpResponse for
+`spreadsheet_response`). common.streaming writes large CSV files in the same dialect.
 """
 
 import csv
@@ -20,12 +21,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.http import HttpResponse
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A plain signed number written as text (the admin's exports render numbers as text): a
 # spreadsheet reads it as the number, never as a formula, so it stays as it is.
 PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 # Column widths in characters: wide enough for codes and numbers, capped for long texts.
 MIN_WIDTH = 6
@@ -74,16 +78,26 @@ def csv_cell(value) -> str:
     return safe_text(str(value))
 
 
+# The byte-order mark that tells Excel the file is UTF-8.
+CSV_BOM = "\ufeff"
+
+
+def csv_writer(out):
+    """The site's CSV dialect, for every CSV it writes (whole or streamed): semicolons and
+    CRLF line ends, what Excel with Swedish settings opens directly."""
+    return csv.writer(out, delimiter=";", lineterminator="\r\n")
+
+
 def csv_bytes(rows: Iterable[Sequence], *, header: Sequence | None = None) -> bytes:
     """Semicolons, decimal commas and UTF-8 with a byte-order mark: what Excel with Swedish
     settings opens directly (and what the site's import reads back)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     if header is not None:
         writer.writerow([csv_cell(str(cell)) for cell in header])
     for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (CSV_BOM + out.getvalue()).encode("utf-8")
 
 
 @dataclass
@@ -158,3 +172,12 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def spreadsheet_response(content: bytes, *, filename: str) -> HttpResponse:
+    """A download of a file written above, as an attachment; the content type follows the
+    file name's extension (.csv or .xlsx)."""
+    extension = filename.rsplit(".", 1)[-1]
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

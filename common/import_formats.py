@@ -1,7 +1,12 @@
-"""File formats for the admin's import and export (django-import-export).
+"""File formats for the admin's import and export (django-import-export), and reading the text
+of an uploaded CSV (`decode_text`, `sniff_delimiter`, also used by indicators.importers).
 
 Swedish spreadsheets save CSV with semicolons (the comma is the decimal sign) and sometimes in
-Windows-1252; the plain CSV format would read such a file as one column.
+Windows-1252; the plain CSV format would read such a file as one column. Exports neutralise
+formula prefixes with common.spreadsheets' cell rule.
+
+Domain-free: the admin classes and resources of both apps mix these in; nothing here knows a
+model beyond its verbose name.
 """
 
 from django.utils import timezone
@@ -9,7 +14,7 @@ from django.utils.text import slugify
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from ekokommun.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell
 
 
 def decode_text(data: bytes) -> str:

@@ -1,0 +1,46 @@
+"""A plain table (CSV or XLSX): kommunkod or kommun, nyckeltal, år, värde, ..."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from indicators.importers.cells import COLUMNS, RowProblem, canonical_column
+from indicators.importers.rows import ReadResult, RowError, SourceRow, read_sheet
+
+
+def read_table(data: bytes, *, fmt: str) -> ReadResult:
+    """A plain table: kommunkod or kommun, nyckeltal, år, värde, and optionally status,
+    källa, kommentar and revision."""
+    result = ReadResult()
+    try:
+        sheet = read_sheet(data, fmt=fmt)
+    except RowProblem as exc:
+        result.errors.append(RowError(None, str(exc)))
+        return result
+    if not sheet:
+        result.errors.append(RowError(None, _("Filen är tom.")))
+        return result
+    _header_line, header = sheet[0]
+    columns = [canonical_column(cell) for cell in header]
+    missing = []
+    if "organisation_code" not in columns and "organisation_name" not in columns:
+        missing.append("kommunkod")
+    missing += [COLUMNS[c][0] for c in ("indicator", "year", "value") if c not in columns]
+    if missing:
+        result.errors.append(
+            RowError(
+                None,
+                _(
+                    "Filen saknar kolumnen %(columns)s. Första raden ska vara rubriker, till "
+                    "exempel kommunkod, nyckeltal, år, värde."
+                )
+                % {"columns": ", ".join(missing)},
+            )
+        )
+        return result
+    for line, cells in sheet[1:]:
+        values = {
+            column: cell for column, cell in zip(columns, cells, strict=False) if column is not None
+        }
+        result.rows.append(SourceRow(line=line, values=values))
+    return result

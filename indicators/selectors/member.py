@@ -1,0 +1,355 @@
+"""The member page: every figure of one member with its series, averages, targets and
+members to learn from (at most 8 queries, whatever the number of members and years)."""
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.data_version import versioned
+from common.numbers import format_decimal
+from indicators import analysis
+from indicators.models import (
+    Indicator,
+    IndicatorValue,
+    Target,
+)
+from indicators.selectors._common import _display
+from indicators.selectors.averages import _recent_latest_values, yearly_averages
+from indicators.selectors.catalogue import current_and_own_indicators, indicator_summary
+from members.models import (
+    Membership,
+    Municipality,
+    Population,
+)
+
+
+def member_trends(
+    *, code: str, data_version: int | None = None, until: int | None = None
+) -> dict | None:
+    """Everything the member page shows, for every current indicator (at most 8 queries).
+
+    Per indicator: the member's series (with preliminary marks and the older definition's years
+    where the catalogue maps one), SEKOM and county averages per year, targets and how the
+    member tracks them, status bands, latest value, baseline, verdict, comment and up to three
+    members to learn from. The member's own figures (`own_indicators`, retired ones as ended
+    series) get the same series, targets, verdict and target tracking, but no averages and no
+    examples: they are the member's alone. `until` leaves out values after that year (the
+    yearly report). None when no organisation has the code.
+    """
+    organisation, populations = _organisation_and_populations(code=code)
+    if organisation is None:
+        return None
+    indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
+    # Only the figures that apply to this kind of organisation: a region has no household waste.
+    indicators = [i for i in indicators if i.applies_to_organisation(organisation)]
+    ids = [i.pk for i in indicators]
+    own_ids = [i.pk for i in own_indicators]
+    older_ids = [i.continues_id for i in indicators if i.continues_id]
+    values, last_changed = _member_values(
+        organisation=organisation, indicator_ids=ids + older_ids + own_ids, until=until
+    )
+    averages = yearly_averages(
+        indicator_ids=ids,
+        county_id=organisation.county_id,
+        kind=organisation.kind,
+        data_version=data_version,
+    )
+    targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
+    pools = _learn_from_pools(
+        indicators, averages=averages, kind=organisation.kind, data_version=data_version
+    )
+    blocks = []
+    for indicator in indicators:
+        block = _member_block(
+            indicator,
+            own=values.get(indicator.pk, []),
+            older=values.get(indicator.continues_id, []) if indicator.continues_id else [],
+            targets=targets.get(indicator.pk, []),
+        )
+        per_year = averages.get(indicator.pk, {})
+        block["averages"] = [
+            {"year": year, **per_year[year]}
+            for year in sorted(per_year)
+            if until is None or year <= until
+        ]
+        block |= _learn_from_block(
+            block,
+            pool=pools.get(indicator.pk, {"latest": {}, "improvers": []}),
+            organisation=organisation,
+            populations=populations,
+        )
+        blocks.append(block)
+    return {
+        "organisation": _organisation_summary(organisation),
+        "indicators": blocks,
+        "own_indicators": [
+            _own_block(
+                indicator, values=values.get(indicator.pk, []), targets=targets[indicator.pk]
+            )
+            for indicator in own_indicators
+        ],
+        "last_changed": last_changed,
+    }
+
+
+def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, dict[int, int]]:
+    """The organisation `code` (or None) and every active member's latest population, for
+    "similar size": one query."""
+    ended = Membership.objects.filter(
+        organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
+    ).order_by("-left_on")
+    organisations = (
+        Municipality.objects.select_related("county")
+        .annotate(
+            inhabitants=Subquery(
+                Population.objects.filter(municipality=OuterRef("pk"))
+                .order_by("-year")
+                .values("inhabitants")[:1]
+            ),
+            # For a former member's page ("Tidigare medlem (2012–2019)"): no extra query.
+            is_member=Exists(Membership.objects.active().filter(organisation=OuterRef("pk"))),
+            last_joined_on=Subquery(ended.values("joined_on")[:1]),
+            last_left_on=Subquery(ended.values("left_on")[:1]),
+        )
+        .filter(Q(code=code) | Q(memberships__status=Membership.Status.ACTIVE))
+        .distinct()
+    )
+    organisation, populations = None, {}
+    for candidate in organisations:
+        populations[candidate.pk] = candidate.inhabitants
+        if candidate.code == code:
+            organisation = candidate
+    return organisation, populations
+
+
+def _member_values(
+    *, organisation: Municipality, indicator_ids: list[int], until: int | None
+) -> tuple[dict[int, list[IndicatorValue]], object]:
+    """The member's values by indicator, oldest first, and when one last changed: one query."""
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    values = IndicatorValue.objects.filter(
+        organisation=organisation, indicator_id__in=indicator_ids
+    )
+    if until is not None:
+        values = values.filter(year__lte=until)
+    last_changed = None
+    for value in values.order_by("year"):
+        by_indicator[value.indicator_id].append(value)
+        if last_changed is None or value.entered_at > last_changed:
+            last_changed = value.entered_at
+    return by_indicator, last_changed
+
+
+def _member_targets(
+    *, organisation: Municipality, indicator_ids: list[int]
+) -> dict[int, list[dict]]:
+    """The member's own and the national targets by indicator, earliest first: one query."""
+    targets: dict[int, list[dict]] = defaultdict(list)
+    for target in Target.objects.filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True),
+        indicator_id__in=indicator_ids,
+    ).order_by("year"):
+        targets[target.indicator_id].append(
+            {
+                "year": target.year,
+                "value": float(target.value),
+                "national": target.is_national,
+                "note": target.note,
+            }
+        )
+    return targets
+
+
+def _learn_from_pools(
+    indicators: list[Indicator], *, averages: dict, kind: str, data_version: int | None
+) -> dict[int, dict]:
+    """Per indicator, the recent latest values and improvers of the members of `kind`
+    (cached by the data version: one query when not cached)."""
+    # The averages already tell the newest year of each indicator: no extra query for "recent".
+    newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    lower_is_better = {i.pk: i.lower_is_better for i in indicators}
+    return versioned(
+        "learn-from",
+        version=data_version,
+        parts=(kind, *sorted(newest_years.items())),
+        compute=lambda: _recent_latest_values(
+            newest_years=newest_years, kind=kind, lower_is_better=lower_is_better
+        ),
+    )
+
+
+def _own_block(indicator: Indicator, *, values: list[IndicatorValue], targets: list) -> dict:
+    """One of the member's own figures: as a catalogue figure's block, without averages or
+    members to learn from (the figure is the member's alone)."""
+    return _member_block(indicator, own=values, older=[], targets=targets) | {
+        "averages": [],
+        "learn_from": [],
+        "learn_from_strongest": False,
+        "learn_from_note": "",
+        "adopted_from": (
+            {
+                "id": indicator.adopted_from_id,
+                "owner": indicator.adopted_from.owner.name,
+                "owner_code": indicator.adopted_from.owner.code,
+            }
+            if indicator.adopted_from_id and indicator.adopted_from.owner_id
+            else None
+        ),
+    }
+
+
+def _organisation_summary(organisation: Municipality) -> dict:
+    return {
+        "id": organisation.pk,
+        "code": organisation.code,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "kind_label": organisation.get_kind_display(),
+        "county": organisation.county.name,
+        "county_id": organisation.county_id,
+        "inhabitants": organisation.inhabitants,
+        "membership": _membership_summary(organisation),
+    }
+
+
+def _membership_summary(organisation: Municipality) -> dict:
+    """Member now, former member (with the years of its latest membership), or never one."""
+    if organisation.is_member:
+        return {"state": "member", "text": ""}
+    if organisation.last_left_on is not None:
+        joined = organisation.last_joined_on
+        years = {"joined": joined.year if joined else "", "left": organisation.last_left_on.year}
+        text = (
+            gettext("Tidigare medlem (%(joined)s–%(left)s)") % years
+            if joined
+            else gettext("Tidigare medlem (till %(left)s)") % years
+        )
+        return {"state": "former", "text": text, **years}
+    return {"state": "none", "text": gettext("Inte medlem i SEKOM")}
+
+
+def _learn_from_block(
+    block: dict, *, pool: dict, organisation: Municipality, populations: dict[int, int]
+) -> dict:
+    """Whom the member can learn from on one figure: only members doing better than it.
+
+    When the member is itself among the strongest, the block says so and offers the members
+    that improved most (each with its improvement), or nobody.
+    """
+    own_latest = block["latest"]
+    lower = block["lower_is_better"]
+    chosen = analysis.learn_from(
+        strong=analysis.strong_set(latest=pool["latest"], lower_is_better=lower),
+        top=analysis.top_quarter(latest=pool["latest"], lower_is_better=lower),
+        improved=pool["improvers"],
+        own_id=organisation.pk,
+        own_value=own_latest["value"] if own_latest else None,
+        lower_is_better=block["lower_is_better"],
+        own_county_id=organisation.county_id,
+        own_population=organisation.inhabitants,
+        populations=populations,
+    )
+    rows = []
+    for row in chosen["members"]:
+        item = {**row, "display": _display(row["value"], block)}
+        if "earlier" in row:
+            item["earlier_display"] = _display(row["earlier"]["value"], block)
+        rows.append(item)
+    note = ""
+    if chosen["among_strongest"]:
+        note = gettext("%(name)s hör till de starkaste i detta nyckeltal.") % {
+            "name": organisation.name
+        }
+    return {
+        "learn_from": rows,
+        "learn_from_strongest": chosen["among_strongest"],
+        "learn_from_note": note,
+    }
+
+
+def _member_block(
+    indicator: Indicator, *, own: list[IndicatorValue], older: list[IndicatorValue], targets: list
+) -> dict:
+    """One figure of one member: series, latest, baseline, verdict, comment, target tracking."""
+    summary = indicator_summary(indicator)
+    series = [
+        {
+            "year": v.year,
+            "value": float(v.value),
+            "display": format_decimal(v.value, indicator.decimals),
+            "preliminary": v.status == IndicatorValue.Status.PRELIMINARY,
+        }
+        for v in own
+    ]
+    covered = {v.year for v in own}
+    older_series = [
+        {
+            "year": v.year,
+            "value": float(v.value),
+            "display": format_decimal(v.value, indicator.continues.decimals),
+        }
+        for v in older
+        if v.year not in covered
+    ]
+    points = [analysis.Point(p["year"], p["value"]) for p in series]
+    verdict = analysis.development_verdict(series=points, lower_is_better=indicator.lower_is_better)
+    commented = next((v for v in reversed(own) if v.comment), None)
+    return {
+        **summary,
+        # Unique on a page: own figures' codes (E.1) are only unique per member.
+        "anchor": f"own-{indicator.pk}" if indicator.is_own else indicator.code.replace(".", "-"),
+        "series": series,
+        "older_series": older_series,
+        "targets": targets,
+        "target_status": target_statuses(indicator=summary, points=points, targets=targets),
+        "latest": series[-1] if series else None,
+        "baseline": series[0] if series else None,
+        "verdict": {"kind": verdict["kind"], "text": verdict["text"]},
+        "comment": commented.comment if commented else "",
+        "comment_year": commented.year if commented else None,
+    }
+
+
+TARGET_LABELS = {False: _("Eget mål"), True: _("Nationellt mål")}
+
+
+def target_statuses(*, indicator: dict, points: list, targets: list[dict]) -> list[dict]:
+    """For the member's own target and the national one: on track or not, in words.
+
+    Of several targets of one kind, the first one from the latest value's year on is tracked
+    (else the last one).
+    """
+    latest_year = max((p.year for p in points), default=None)
+    statuses = []
+    for national in (False, True):
+        chosen = [t for t in targets if t["national"] is national]
+        if not chosen:
+            continue
+        ahead = [t for t in chosen if latest_year is None or t["year"] >= latest_year]
+        target = ahead[0] if ahead else chosen[-1]
+        projection = analysis.target_projection(
+            series=points,
+            target_year=target["year"],
+            target_value=target["value"],
+            lower_is_better=indicator["lower_is_better"],
+            unit=indicator["unit"],
+            decimals=indicator["decimals"],
+            low=indicator["min_value"],
+            high=indicator["max_value"],
+        )
+        statuses.append(
+            {
+                "label": str(TARGET_LABELS[national]),
+                "national": national,
+                "year": target["year"],
+                "note": target["note"],
+                "kind": projection["kind"],
+                "text": projection["text"],
+                "short": projection["short"],
+                "target_display": projection["target_display"],
+                "projected_display": projection["projected_display"],
+            }
+        )
+    return statuses

@@ -1,0 +1,272 @@
+"""The one write path for values: rows in, rules checked, stored with history.
+
+Every door (the year form, the admin, both importers, the Kolada sync, the API) hands rows
+to values_upsert or values_save_year; deleting goes through value_delete / values_delete.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from indicators import validation
+from indicators.models import Indicator, IndicatorValue
+from indicators.selectors import can_write
+from indicators.services.figures import figures_values_changed
+from indicators.services.upsert import UpsertResult, ValueKey, upsert_orm, upsert_postgresql
+from members.models import Municipality
+from members.services import site_data_changed
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    """One value to write, as every write path (form, admin import, bulk import) hands it in."""
+
+    organisation_id: int
+    indicator: Indicator
+    year: int
+    value: Decimal | None  # None only when the two numbers below are given: their share
+    status: str = IndicatorValue.Status.FINAL
+    source_note: str = ""
+    # None: the row does not say (a file without a comment column); the stored comment stays.
+    comment: str | None = ""
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]]:
+    """Check every row against its indicator; {row index: {field: [messages]}}."""
+    problems = {}
+    for index, row in enumerate(rows):
+        errors = validation.value_row_errors(
+            indicator=row.indicator,
+            organisation_id=row.organisation_id,
+            year=row.year,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+        )
+        if errors:
+            problems[index] = errors
+    return problems
+
+
+def values_duplicates(*, rows: list[ValueInput]) -> dict[int, int]:
+    """{row index: index of the earlier row} for rows whose organisation, indicator and year
+    already appeared."""
+    seen: dict[tuple[int, int, int], int] = {}
+    duplicates = {}
+    for index, row in enumerate(rows):
+        first = seen.setdefault((row.organisation_id, row.indicator.pk, row.year), index)
+        if first != index:
+            duplicates[index] = first
+    return duplicates
+
+
+class ValuesInvalid(ValidationError):
+    """The rows handed to values_upsert break the rules; nothing was written.
+
+    `problems` maps a row's index to {field: [messages]} and `duplicates` maps a row's index to
+    the index of the earlier row with the same organisation, indicator and year, so that an
+    importer can name the rows of its file.
+    """
+
+    def __init__(self, *, problems: dict[int, dict[str, list[str]]], duplicates: dict[int, int]):
+        messages = [m for errors in problems.values() for ms in errors.values() for m in ms]
+        if duplicates:
+            messages.append(_("Samma organisation, nyckeltal och år förekommer flera gånger."))
+        super().__init__(messages)
+        self.problems = problems
+        self.duplicates = duplicates
+
+
+def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
+    """The rows as they will be stored, by the one rule for a share given as two numbers (and
+    a row that says nothing about its comment keeps the stored one).
+
+    A row with both numbers stores their share as its value (validation.share_errors refuses a
+    typed value that disagrees). A row with only a value keeps the numbers already stored for
+    it as long as they still give that value (a file from Kolada or a re-imported export does
+    not erase what a reporter entered), and otherwise stores none: numbers that no longer add up
+    to the value are never kept. Whichever door a row comes through, the result is the same.
+    """
+    stored = _stored_numbers(rows)
+    kept_comments = _stored_comments([row for row in rows if row.comment is None])
+    resolved = []
+    for row in rows:
+        key = (row.organisation_id, row.indicator.pk, row.year)
+        if row.comment is None:
+            row = replace(row, comment=kept_comments.get(key, ""))
+        resolved.append(_row_resolved(row, stored=stored.get(key)))
+    return resolved
+
+
+def _row_resolved(row: ValueInput, *, stored: tuple[Decimal, Decimal] | None) -> ValueInput:
+    """One row by the share rule; `stored` are the numbers already saved for its key."""
+    indicator = row.indicator
+    if row.numerator is not None or row.denominator is not None:
+        value = validation.share_value(
+            indicator=indicator,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+        )
+        return replace(row, value=value)
+    if stored is not None and row.value is not None:
+        computed = validation.share_of(
+            indicator=indicator, numerator=stored[0], denominator=stored[1]
+        )
+        if computed == row.value:
+            return replace(row, numerator=stored[0], denominator=stored[1])
+    return row
+
+
+def _stored_numbers(rows: list[ValueInput]) -> dict[ValueKey, tuple[Decimal, Decimal]]:
+    """The numbers saved for rows that give a share figure's value without them."""
+    wanted = [
+        row
+        for row in rows
+        if row.indicator.has_inputs
+        and row.numerator is None
+        and row.denominator is None
+        and row.value is not None
+    ]
+    if not wanted:
+        return {}
+    return {
+        (organisation_id, indicator_id, year): (numerator, denominator)
+        for organisation_id, indicator_id, year, numerator, denominator in (
+            IndicatorValue.objects.filter(
+                organisation_id__in={r.organisation_id for r in wanted},
+                indicator_id__in={r.indicator.pk for r in wanted},
+                year__in={r.year for r in wanted},
+                numerator__isnull=False,
+                denominator__gt=0,
+            ).values_list("organisation_id", "indicator_id", "year", "numerator", "denominator")
+        )
+    }
+
+
+def _stored_comments(rows: list[ValueInput]) -> dict[ValueKey, str]:
+    if not rows:
+        return {}
+    return {
+        (organisation_id, indicator_id, year): comment
+        for organisation_id, indicator_id, year, comment in IndicatorValue.objects.filter(
+            organisation_id__in={r.organisation_id for r in rows},
+            indicator_id__in={r.indicator.pk for r in rows},
+            year__in={r.year for r in rows},
+        )
+        .exclude(comment="")
+        .values_list("organisation_id", "indicator_id", "year", "comment")
+    }
+
+
+def values_check(*, rows: list[ValueInput]) -> list[ValueInput]:
+    """The rows as they will be stored (`values_resolve`); raises ValuesInvalid when any row
+    breaks its indicator's rules or repeats a key."""
+    rows = values_resolve(rows=rows)
+    problems = values_validate(rows=rows)
+    duplicates = values_duplicates(rows=rows)
+    if problems or duplicates:
+        raise ValuesInvalid(problems=problems, duplicates=duplicates)
+    return rows
+
+
+@transaction.atomic
+def values_upsert(
+    *,
+    rows: list[ValueInput],
+    user=None,
+    change_reason: str = "",
+    batch_size: int = 5000,
+) -> UpsertResult:
+    """Create or update values, all or nothing, and record every change in the history.
+
+    This is the one write path for values: the reporting form, the admin and the importers all
+    end here. It writes in bulk, so a form's dozen rows and an import's hundred thousand take the
+    same route. Raises ValuesInvalid, a ValidationError (and writes nothing) when any row breaks
+    its indicator's rules or the same value appears twice. Rows equal to what is stored are
+    left alone and get no history row.
+    """
+    rows = values_check(rows=rows)
+    change_reason = change_reason[:100]  # the history's column is that wide
+    keys = [(r.organisation_id, r.indicator.pk, r.year) for r in rows]
+    if not rows:
+        return UpsertResult(keys=keys, _values=[])
+    if connection.vendor == "postgresql":
+        # COPY into a staging table and one INSERT ... ON CONFLICT DO UPDATE that also writes
+        # the history: the database does the matching, so 150 000 rows take seconds.
+        result = upsert_postgresql(rows=rows, user=user, change_reason=change_reason)
+        result.keys = keys
+    else:
+        result = upsert_orm(
+            rows=rows, keys=keys, user=user, change_reason=change_reason, batch_size=batch_size
+        )
+    if result.created or result.updated:
+        site_data_changed()  # cached public pages and figures are rebuilt on next view
+    return result
+
+
+@transaction.atomic
+def values_save_year(
+    *, user, organisation: Municipality, year: int, rows: list[ValueInput]
+) -> UpsertResult:
+    """Save one member's reporting page for one year, all or nothing.
+
+    Only a user who may write the organisation's figures gets here (PermissionDenied
+    otherwise), and only figures the member reports itself, for that member and that year.
+    """
+    if not can_write(user=user, organisation=organisation):
+        raise PermissionDenied(_("Du får inte ändra den här organisationens värden."))
+    problem = validation.year_error(year)
+    if problem:
+        raise ValidationError(problem)
+    for row in rows:
+        if row.organisation_id != organisation.pk or row.year != year:
+            raise PermissionDenied(_("Ett värde hör inte till den här sidan."))
+        if row.indicator.reported_by != Indicator.ReportedBy.MEMBER:
+            raise PermissionDenied(
+                _("%(code)s hämtas av kansliet och kan inte ändras här.")
+                % {"code": row.indicator.code}
+            )
+        if row.indicator.is_own and row.indicator.owner_id != organisation.pk:
+            raise PermissionDenied(
+                _("%(label)s är en annan organisations eget nyckeltal.")
+                % {"label": row.indicator.label}
+            )
+        if row.indicator.is_retired:
+            raise ValidationError(
+                _("%(label)s är avslutat och tar inte emot nya värden.")
+                % {"label": row.indicator.label}
+            )
+    return values_upsert(rows=rows, user=user, change_reason=_("Rapporterat i formuläret"))
+
+
+@transaction.atomic
+def value_delete(*, value: IndicatorValue, user) -> None:
+    """Delete a value: staff only. The history keeps it, with who deleted it."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
+    value._history_user = user
+    key = (value.organisation_id, value.indicator_id, value.year)
+    stored = IndicatorValue.objects.filter(pk=value.pk).values_list("value", flat=True).first()
+    value.delete()
+    if stored is not None:
+        figures_values_changed(changes=[(*key, stored, None)])
+
+
+@transaction.atomic
+def values_delete(*, values: Iterable[IndicatorValue], user) -> int:
+    """Delete several values, all or none: staff with the bulk-delete permission only. Each
+    deletion stays in the history, with who deleted it, and can be restored from there."""
+    if not user.has_perm("indicators.bulk_delete_indicatorvalue"):
+        raise PermissionDenied(_("Du har inte behörighet att ta bort många värden på en gång."))
+    count = 0
+    for value in values:
+        value_delete(value=value, user=user)
+        count += 1
+    return count
