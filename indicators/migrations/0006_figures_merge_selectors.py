@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0005_figures_maintained'),
-        ('indicators', '0005_selectors_code_ci'),
+        ("indicators", "0005_figures_maintained"),
+        ("indicators", "0005_selectors_code_ci"),
     ]
 
-    operations = [
-    ]
+    operations = []
