@@ -3,7 +3,7 @@
 django-axes ships no Swedish catalogue, so its section, models, columns and filters would be
 the only English on the staff screens. Its models' names are set here (Swedish source strings,
 translated to English through the site's catalogue like every other string), and its admin
-classes are registered again with Swedish titles. Imported from members/admin.py, after
+classes are registered again with Swedish titles. Imported from members/admin/__init__.py, after
 django-axes has registered its own admin.
 """
 

@@ -1,4 +1,4 @@
-"""The admin's personal-data pieces (GDPR), kept apart from members/admin.py:
+"""The admin's personal-data pieces (GDPR), kept apart from the members/admin/ package:
 
 - the page /admin/personuppgifter/: the register of what is held, where and why, with the
   register extract (Art. 15, one JSON file) and the erasure (Art. 17) for an e-mail address;

@@ -188,7 +188,9 @@ BAD_INPUT = {
         "Filen är tom. Bifoga beslutet som PDF.",
     ),
     "a decision date in the future": (
-        {"decided_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
+        # A month ahead, not tomorrow: the cases are built at import, and a run that crosses
+        # midnight would otherwise turn "tomorrow" into today.
+        {"decided_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()},
         "decided_on",
         "Datumet kan inte ligga i framtiden.",
     ),
