@@ -43,7 +43,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 def test_every_response_matches_the_schema(case, api_data):  # noqa: F811
     # Every check but "schema-valid data is accepted": an unknown code (county 00, indicator
     # GN.99) fits the documented pattern yet is answered 400 on purpose, as the API promises.
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # The WSGI transport hands back the body as sent and does not undo Content-Encoding the
+    # way an HTTP client does, so ask for it uncompressed (cached answers are also kept gzip).
+    case.call_and_validate(
+        headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance]
+    )
 
 
 @pytest.mark.parametrize(
