@@ -4,14 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0006_figures_merge_selectors'),
+        ("indicators", "0006_figures_merge_selectors"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='figureaverage',
-            index=models.Index(fields=['indicator', 'organisation_kind', 'area_kind', 'area_code', 'year'], name='figureaverage_by_indicator'),
+            model_name="figureaverage",
+            index=models.Index(
+                fields=["indicator", "organisation_kind", "area_kind", "area_code", "year"],
+                name="figureaverage_by_indicator",
+            ),
         ),
     ]

@@ -3,8 +3,8 @@
 Every query a page issues is run again under EXPLAIN (ANALYZE, FORMAT JSON) and the rows its
 scans read are counted (rows returned plus rows removed by filters, times loops). The register
 then grows (every other member's own figures get 25 years of values each) and the pages are
-measured again: no query may read more than 1.5 times
-the rows it read before, while the values more than double (the planner may pick another plan). Sequential scans are switched off
+measured again: no query may read more than 1.5 times the rows it read before, while the
+values more than double (the planner may pick another plan). Sequential scans are switched off
 while explaining, as the planner would choose the indexes at full size (a query that has no
 index to use still scans, and is caught), and so are nested loops, whose per-row lookups vary
 with the plan chosen rather than with the data.
