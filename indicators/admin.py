@@ -3,14 +3,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from common.admin_pages import intermediate_page
+from common.admin_pages import AdminViewsMixin, intermediate_page
 from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from indicators import admin_import
@@ -173,7 +173,9 @@ class BulkDeleteForm(forms.Form):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(
+    AdminViewsMixin, SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin
+):
     # The export is django-import-export's (IndicatorValueResource); the import is the same as
     # `import_values` (indicators.admin_import): every layout, aggregates skipped, one write
     # service. The value history, not the admin log, records who imported what.
@@ -325,15 +327,7 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
             return _("Version av %(value)s") % {"value": obj}
         return _("Återställ %(value)s") % {"value": obj}
 
-    def get_urls(self):
-        return [
-            path(
-                "borttagna/",
-                self.admin_site.admin_view(self.deleted_view),
-                name="indicators_indicatorvalue_deleted",
-            ),
-            *super().get_urls(),
-        ]
+    admin_views = (("borttagna/", "deleted_view", "indicators_indicatorvalue_deleted"),)
 
     def deleted_view(self, request):
         """Values that were deleted and not restored since, newest first, each with a link

@@ -41,13 +41,20 @@ def _email_field(*, required_message: str, **kwargs) -> forms.EmailField:
     )
 
 
+PDF_ACCEPT = {"accept": "application/pdf,.pdf"}
+
+
+def _pdf_field(**kwargs) -> forms.FileField:
+    """An uploaded document: it has to be a PDF, and the file picker offers PDFs."""
+    return forms.FileField(
+        validators=[validate_pdf], widget=forms.ClearableFileInput(attrs=PDF_ACCEPT), **kwargs
+    )
+
+
 def _phone_field() -> forms.CharField:
     return forms.CharField(
         label=_("Telefon"), max_length=40, error_messages=_required(_("Ange ett telefonnummer."))
     )
-
-
-PDF_ACCEPT = {"accept": "application/pdf,.pdf"}
 
 
 class MembershipApplicationForm(forms.Form):
@@ -71,22 +78,18 @@ class MembershipApplicationForm(forms.Form):
             "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, t.ex. 2025-03-17."),
         },
     )
-    decision_document = forms.FileField(
+    decision_document = _pdf_field(
         label=_("Beslutet (protokollsutdrag, PDF)"),
         help_text=_("PDF, högst 10 MB."),
-        validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
         error_messages={
             "required": _("Bifoga beslutet som PDF."),
             "empty": _("Filen är tom. Bifoga beslutet som PDF."),
         },
     )
-    programme_document = forms.FileField(
+    programme_document = _pdf_field(
         label=_("Miljö- eller hållbarhetsprogrammet (PDF)"),
         help_text=_("PDF, högst 10 MB. Ni kan i stället ange en länk nedan."),
         required=False,
-        validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
         error_messages={"empty": _("Filen är tom. Bifoga programmet som PDF.")},
     )
     programme_url = forms.URLField(
