@@ -25,7 +25,7 @@ class AdminViewsMixin:
 
 def intermediate_page(modeladmin, request, queryset, *, form, title, template, extra=None):
     """The page an action shows to ask for more (a date, a reason) before it acts. It posts the
-    selection back to the same action (templates/admin/_action_submit.html)."""
+    selection back to the same action (templates/admin/action_page.html)."""
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
