@@ -89,6 +89,8 @@ bench: install
 	$(PY) bench/load.py
 	$(PY) bench/fault.py
 	$(PY) bench/page_weight.py
+	$(PY) bench/cold.py
+	$(PY) bench/browser_main_thread.py
 
 # Rewrites requirements.lock from pyproject.toml after a dependency is added, removed or its range
 # changed: for every platform and every Python from 3.11, each file with its hash. Versions already

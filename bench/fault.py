@@ -28,7 +28,7 @@ import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 
-from common import PG_PORT, ROOT, fresh_database, production_env, start_gunicorn
+from bench_common import PG_PORT, ROOT, fresh_database, production_env, start_gunicorn
 
 PORT = 8766
 DATABASE = "ekokommun_fault"

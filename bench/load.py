@@ -3,9 +3,10 @@
 Prepares a separate database (ekokommun_load) and uses Redis (REDIS_URL, or the machine's at
 127.0.0.1:6379 database 2) as the shared cache, with 290 members, every indicator and 30 years of
 values, starts gunicorn with workers sized to the machine, then drives each endpoint with wrk
-(32 connections, loopback only) for the same time and prints requests per second, p50/p95/p99
-latency and errors, and each page's throughput as a ratio of /healthz measured in the same run
-(the figure to quote: these machines are noisy). Exits non-zero on any error.
+(32 connections, loopback only, asking for gzip as browsers do) for the same time and prints
+requests per second, p50/p95/p99 latency and errors, and each page's throughput as a ratio of
+/healthz measured in the same run (the figure to quote: these machines are noisy). Exits
+non-zero on any error.
 
     .venv/bin/python bench/load.py [--seconds 15] [--connections 32]
 """
@@ -21,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import fresh_database, production_env, start_gunicorn
+from bench_common import fresh_database, production_env, start_gunicorn
 
 PORT = 8765
 DATABASE = "ekokommun_load"
@@ -62,6 +63,9 @@ def run_wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
             f"-d{seconds}s",
             "--timeout",
             "10s",
+            # As every browser asks: cached pages are then served compressed (common/data_version).
+            "-H",
+            "Accept-Encoding: gzip, deflate, br",
             "-s",
             str(script),
             url,

@@ -111,15 +111,21 @@ class Sheet:
     preamble: list[Sequence] = field(default_factory=list)
 
 
-def _xlsx_value(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+# Control characters cannot be stored in XLSX at all (openpyxl's ILLEGAL_CHARACTERS_RE).
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
+
+def _xlsx_value(value):
     if isinstance(value, str):
-        # Control characters cannot be stored in XLSX at all; show that something was there.
-        return safe_text(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        # Show that something was there.
+        return safe_text(ILLEGAL_CHARACTERS.sub("\ufffd", value))
     if value is None or isinstance(value, int | float | Decimal | datetime.date):
         return value
     return _xlsx_value(str(value))
+
+
+# What str.splitlines splits on.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _width(value) -> int:
@@ -129,48 +135,181 @@ def _width(value) -> int:
         return 10
     if isinstance(value, Decimal | float):
         return len(_number_text(value))
-    return max((len(line) for line in str(value).splitlines()), default=0)
+    text = str(value)
+    if not _LINE_BREAKS.search(text):
+        return len(text)  # the common case, without splitting
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+# The workbook's fixed parts. The sheets themselves are written as XML text directly: openpyxl
+# built a cell object and an element tree per cell, which made an indicator's download (8 700
+# rows) take over a second; the format needs no more than this.
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_STYLES = (
+    _XML + f'<styleSheet xmlns="{_MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+    'applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_BOLD, _DATE = 1, 2  # style indexes above: bold adds 1, a date adds 2
+_EPOCH = datetime.datetime(1899, 12, 30)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _xlsx_cell(reference: str, value, strong: bool) -> str:
+    style = _BOLD if strong else 0
+    if isinstance(value, bool):
+        return f'<c r="{reference}" t="b"{_s(style)}><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        number = format(value, "f") if isinstance(value, Decimal) else repr(value)
+        return f'<c r="{reference}"{_s(style)}><v>{number}</v></c>'
+    if isinstance(value, datetime.date):
+        moment = (
+            value
+            if isinstance(value, datetime.datetime)
+            else datetime.datetime(value.year, value.month, value.day)
+        )
+        serial = (moment.replace(tzinfo=None) - _EPOCH) / datetime.timedelta(days=1)
+        number = str(int(serial)) if serial == int(serial) else repr(serial)
+        return f'<c r="{reference}"{_s(style + _DATE)}><v>{number}</v></c>'
+    text = value.translate(_ESCAPES)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{reference}" t="inlineStr"{_s(style)}><is><t{space}>{text}</t></is></c>'
+
+
+def _s(style: int) -> str:
+    return f' s="{style}"' if style else ""
+
+
+def _sheet_xml(spec: Sheet) -> str:
+    widths: dict[int, int] = {}
+    body: list[str] = []
+    number = 0
+    letters: list[str] = []
+
+    def add(row, *, strong=False, measure=True):
+        nonlocal number
+        number += 1
+        values = [_xlsx_value(cell) for cell in row]
+        while len(letters) < len(values):
+            letters.append(_column_letter(len(letters) + 1))
+        cells = "".join(
+            _xlsx_cell(f"{letters[index]}{number}", value, strong)
+            for index, value in enumerate(values)
+            if value is not None
+        )
+        if cells:
+            body.append(f'<row r="{number}">{cells}</row>')
+        if measure:
+            for index, value in enumerate(values, start=1):
+                widths[index] = max(widths.get(index, 0), _width(value))
+
+    for row in spec.preamble:
+        # A title line may be long; it is not what the column holds.
+        add(row, strong=True, measure=False)
+    frozen = spec.header is not None and not spec.preamble
+    if spec.header is not None:
+        add([str(cell) for cell in spec.header], strong=True)
+    for row in spec.rows:
+        add(row)
+    # The header stays in view while scrolling.
+    view = (
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
+        'sqref="A2"/></sheetView></sheetViews>'
+        if frozen
+        else '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    )
+    columns = "".join(
+        f'<col min="{index}" max="{index}" width="{min(MAX_WIDTH, max(MIN_WIDTH, width + 2))}" '
+        'customWidth="1"/>'
+        for index, width in sorted(widths.items())
+    )
+    return (
+        _XML + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{view}'
+        f"{f'<cols>{columns}</cols>' if columns else ''}"
+        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+    )
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """An XLSX workbook: numbers as numbers, text neutralised, columns as wide as their
-    contents (within limits)."""
-    import openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    contents (within limits), bold header rows, the header frozen."""
+    import zipfile
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    bold = Font(bold=True)
-    for spec in sheets:
-        sheet = book.create_sheet(spec.title[:31])
-        widths: dict[int, int] = {}
-
-        def add(row, *, strong=False, measure=True, sheet=sheet, widths=widths):
-            values = [_xlsx_value(cell) for cell in row]
-            sheet.append(values)
-            if strong:
-                for cell in sheet[sheet.max_row]:
-                    cell.font = bold
-            if measure:
-                for index, value in enumerate(values, start=1):
-                    widths[index] = max(widths.get(index, 0), _width(value))
-
-        for row in spec.preamble:
-            # A title line may be long; it is not what the column holds.
-            add(row, strong=True, measure=False)
-        if spec.header is not None:
-            add([str(cell) for cell in spec.header], strong=True)
-            if not spec.preamble:
-                sheet.freeze_panes = "A2"  # the header stays in view while scrolling
-        for row in spec.rows:
-            add(row)
-        for index, width in widths.items():
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                MAX_WIDTH, max(MIN_WIDTH, width + 2)
-            )
+    titles = [spec.title[:31] for spec in sheets]
+    count = len(sheets)
+    content_types = (
+        _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, count + 1)
+        )
+        + "</Types>"
+    )
+    root_rels = (
+        _XML + f'<Relationships xmlns="{_PACKAGE_REL}"><Relationship Id="rId1" '
+        f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
+        "</bookViews><sheets>"
+        + "".join(
+            f'<sheet name="{title.translate(_ESCAPES)}" sheetId="{n}" r:id="rId{n}"/>'
+            for n, title in enumerate(titles, start=1)
+        )
+        + "</sheets></workbook>"
+    )
+    workbook_rels = (
+        _XML
+        + f'<Relationships xmlns="{_PACKAGE_REL}">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, count + 1)
+        )
+        + f'<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
     buffer = io.BytesIO()
-    book.save(buffer)
+    # Level 1: the XML compresses nearly as well, several times faster than the default.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", root_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/styles.xml", _STYLES)
+        for n, spec in enumerate(sheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(spec))
     return buffer.getvalue()
 
 

@@ -27,6 +27,7 @@ from indicators.models import (
 from indicators.resources import IndicatorResource, IndicatorValueResource
 from indicators.selectors import deleted_values
 from indicators.services import ValueInput, value_delete, values_delete, values_upsert
+from indicators.services.figures import figures_indicators_rebuild
 from members.admin import MunicipalityAdmin
 from members.collation import swedish
 from members.models import Municipality
@@ -46,6 +47,13 @@ class StatusBandInline(admin.TabularInline):
 class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Which values count in the figure's averages and examples follows its kinds.
+        if not change or {"applies_to", "owner", "revision"} & set(form.changed_data):
+            figures_indicators_rebuild(indicator_ids=[obj.pk])
+
     list_display = [
         "code",
         "name",

@@ -2,6 +2,10 @@
 
 The browser draws them with the vendored basic bundle; no plotly.graph_objects in the request
 path (building figure objects costs far more than these dicts and adds nothing here).
+
+Just over 500 lines on purpose: every chart the site draws (member figure, indicator averages,
+compare, report) shares the same trace, axis and label helpers here, so that a number looks the
+same on every page; split by chart, those helpers would have to be imported back everywhere.
 """
 
 import html

@@ -14,6 +14,7 @@ from django.db import transaction
 from common.numbers import to_float
 from indicators.models import Indicator, IndicatorValue, Revision, Target
 from indicators.services import DEFINITION_FIELDS, OWN_CODE_PREFIX
+from indicators.services.figures import figures_rebuild
 from members.models import ContactPerson, Membership, Municipality, Population
 from members.selectors import site_state
 from members.services import site_demo_set
@@ -246,6 +247,8 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
     Target.objects.bulk_create(targets)
     own_figures = _demo_own_figures(params=params, members=chosen, years=years)
+    # Written in bulk past the services: the maintained figures are rebuilt once, here.
+    figures_rebuild()
     site_demo_set(parameters=params.as_dict())
 
     user_model = get_user_model()
@@ -379,4 +382,5 @@ def demo_reset() -> None:
     ContactPerson.objects.all().delete()
     Membership.objects.all().delete()
     Population.objects.all().delete()
+    figures_rebuild()
     site_demo_set(parameters=None)

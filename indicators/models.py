@@ -633,3 +633,113 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.figure_set}"
+
+
+# --- Figures maintained on write (indicators.figures_maintain) --------------------------------
+# What pages need across members, kept by the write services in the same transaction as the
+# values, so no page scans the whole register. `manage.py rebuild_figures` rebuilds them.
+# A value counts when its figure is in the common catalogue, applies to its organisation's kind
+# and the organisation is a current (active) member: the rule the pages have always used.
+
+
+class FigureArea(models.TextChoices):
+    """Whose values an average is over. The code names the area within its kind: empty for
+    SEKOM, the county code for a county. More kinds of area (all of Sweden's municipalities,
+    similar municipalities) fit the same table with a code of their own."""
+
+    SEKOM = "sekom", _("SEKOM:s medlemmar")
+    COUNTY = "county", _("länets medlemmar")
+
+
+class FigureAverage(models.Model):
+    """The sum and count of the values that count for one figure, year, kind and area.
+
+    Sums and counts, not averages, so a county's row is refreshed alone and SEKOM's row is the
+    sum of its counties' rows; `average` divides. A row exists only while a value counts.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("nyckeltal")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    organisation_kind = models.CharField(_("typ"), max_length=10, choices=Municipality.Kind.choices)
+    area_kind = models.CharField(_("område"), max_length=10, choices=FigureArea.choices)
+    area_code = models.CharField(_("områdets kod"), max_length=10, blank=True)
+    value_sum = models.DecimalField(_("summa"), max_digits=24, decimal_places=4)
+    # Updates add and subtract (concurrent writers never overwrite each other), so a count may
+    # reach 0 for a moment: the same call deletes such a row. Never negative (the column says so).
+    value_count = models.PositiveIntegerField(_("antal"))
+
+    class Meta:
+        verbose_name = _("medelvärde")
+        verbose_name_plural = _("medelvärden")
+        constraints = [
+            # Also the index the pages read by: area, kind, then figures and years.
+            models.UniqueConstraint(
+                fields=["area_kind", "area_code", "organisation_kind", "indicator", "year"],
+                name="figureaverage_one_per_area_kind_indicator_year",
+            ),
+            models.CheckConstraint(
+                name="figureaverage_year_from_1990", condition=Q(year__gte=FIRST_YEAR)
+            ),
+            models.CheckConstraint(
+                name="figureaverage_kind_valid",
+                condition=Q(organisation_kind__in=["kommun", "region"]),
+            ),
+            models.CheckConstraint(
+                name="figureaverage_area_code_fits_area",
+                condition=Q(area_kind="sekom", area_code="")
+                | Q(area_kind="county", area_code__regex=r"^\d{2}$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_kind} {self.area_code} {self.indicator_id} {self.year}"
+
+    @property
+    def average(self) -> Decimal:
+        return self.value_sum / self.value_count
+
+
+class FigureLatest(models.Model):
+    """A current member's latest counting value of one figure, with the value IMPROVEMENT_SPAN
+    years before it: all that strong examples, improvers and "Lär av" read."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("nyckeltal")
+    )
+    organisation = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    organisation_kind = models.CharField(_("typ"), max_length=10, choices=Municipality.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    value = models.DecimalField(_("värde"), max_digits=14, decimal_places=4)
+    status = models.CharField(_("status"), max_length=12, choices=IndicatorValue.Status.choices)
+    earlier_value = models.DecimalField(
+        _("värde fem år före"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("senaste värde")
+        verbose_name_plural = _("senaste värden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organisation"], name="figurelatest_one_per_indicator_member"
+            ),
+            models.CheckConstraint(
+                name="figurelatest_year_from_1990", condition=Q(year__gte=FIRST_YEAR)
+            ),
+            models.CheckConstraint(
+                name="figurelatest_kind_valid",
+                condition=Q(organisation_kind__in=["kommun", "region"]),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation_kind", "indicator", "year"], name="figurelatest_pool"
+            ),
+            models.Index(fields=["organisation"], name="figurelatest_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.indicator_id} {self.year}: {self.value}"

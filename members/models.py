@@ -91,6 +91,14 @@ class Municipality(models.Model):
 
     A municipality's code is SCB's four-digit kommunkod; a region's code is its county's
     two-digit code, so codes never collide.
+
+    Why the name says "municipality" while foreign keys to it say `organisation`: the model came
+    first, when only municipalities were members; regions joined as rows of the same model
+    (`kind`). "Organisation" is the word for it everywhere else (`Membership.organisation`,
+    `IndicatorValue.organisation`, the interface's "kommun eller region"). Renaming the model
+    would rename its table and the constraints named after it, the admin's addresses
+    (`/admin/members/municipality/`) and about a hundred references, with no change in
+    behaviour, so it keeps its name; see the README's glossary.
     """
 
     class Kind(models.TextChoices):

@@ -50,6 +50,33 @@ def test_a_repeat_visit_is_served_from_the_cache_with_one_query(
     assert "491 kg/person" in response.content.decode()
 
 
+def test_a_cached_page_is_served_compressed_to_clients_that_accept_gzip(
+    client, vaggeryd, waste, django_assert_num_queries
+):
+    import gzip
+
+    _save(vaggeryd, waste, "491")
+    url = reverse("member_detail", args=["0665"])
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert first["X-Page-Cache"] == "miss"
+    assert "Content-Encoding" not in first  # the first answer is the page as rendered
+    assert "Accept-Encoding" in first["Vary"]
+    with django_assert_num_queries(1):
+        hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit["Vary"]
+    assert len(hit.content) < len(first.content) / 3
+    assert gzip.decompress(hit.content) == first.content
+    # Without gzip, or refusing it, the same page uncompressed.
+    for header in ({}, {"HTTP_ACCEPT_ENCODING": "br"}, {"HTTP_ACCEPT_ENCODING": "gzip;q=0"}):
+        plain = client.get(url, **header)
+        assert plain["X-Page-Cache"] == "hit"
+        assert "Content-Encoding" not in plain, header
+        assert plain.content == first.content
+        assert "Accept-Encoding" in plain["Vary"]
+
+
 def test_a_saved_value_shows_on_the_next_page_view(client, vaggeryd, waste):
     url = reverse("member_detail", args=["0665"])
     _save(vaggeryd, waste, "491")

@@ -44,10 +44,6 @@ def _measurable(queryset):
     return queryset.filter(children__isnull=True)
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
 def _display(value: float | None, indicator: dict) -> str:
     if value is None:
         return ""

@@ -1,26 +1,21 @@
 """Averages over the members: SEKOM and county averages per year, recent latest values.
 
+Read from the figures the write services maintain (FigureAverage, FigureLatest): a fixed
+number of small queries whose cost follows the figures shown, not the size of the register.
+
 Both are cached by the data version (common.data_version.versioned): pages never recompute
 them while no value has changed."""
 
 from collections import defaultdict
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q, Subquery
 
 from common.data_version import versioned
 from indicators import analysis
-from indicators.models import (
-    IndicatorValue,
-    applies_to_kind,
-)
-from indicators.selectors._common import (
-    ACTIVE,
-    APPLICABLE,
-    COMMON,
-    MUNICIPALITY,
-    _number,
-    _value_row,
-)
+from indicators.models import FigureArea, FigureAverage, FigureLatest, IndicatorValue
+from indicators.selectors._common import MUNICIPALITY, _value_row
+from members.models import County
 
 
 def yearly_averages(
@@ -46,36 +41,92 @@ def yearly_averages(
 
 
 def _yearly_averages(*, indicator_ids: list[int], county_id: int | None, kind: str) -> dict:
-    aggregates = {"sekom": Avg("value"), "sekom_n": Count("id")}
+    """Read from the maintained sums and counts (indicators.services.figures): the SEKOM row
+    and the county's row of each figure and year, by the unique index (no scan of values)."""
+    areas = Q(area_kind=FigureArea.SEKOM, area_code="")
     if county_id is not None:
-        in_county = Q(organisation__county_id=county_id)
-        aggregates |= {
-            "county": Avg("value", filter=in_county),
-            "county_n": Count("id", filter=in_county),
-        }
+        areas |= Q(
+            area_kind=FigureArea.COUNTY,
+            area_code=Subquery(County.objects.filter(pk=county_id).values("code")[:1]),
+        )
     rows = (
-        IndicatorValue.objects.filter(ACTIVE, COMMON, indicator_id__in=indicator_ids)
-        .filter(applies_to_kind(kind, "indicator__"), organisation__kind=kind)
-        .values("indicator_id", "year")
-        .annotate(**aggregates)
+        FigureAverage.objects.filter(areas, organisation_kind=kind, indicator_id__in=indicator_ids)
+        .values_list("area_kind", "indicator_id", "year", "value_sum", "value_count")
         .order_by()
     )
+    sekom: dict[tuple[int, int], tuple] = {}
+    county: dict[tuple[int, int], tuple] = {}
+    for area_kind, indicator_id, year, total, count in rows:
+        (sekom if area_kind == FigureArea.SEKOM else county)[(indicator_id, year)] = (total, count)
     result: dict[int, dict[int, dict]] = {}
-    for row in rows:
-        result.setdefault(row["indicator_id"], {})[row["year"]] = {
-            "sekom": _number(row["sekom"]),
-            "sekom_n": row["sekom_n"],
-            "county": _number(row.get("county")),
-            "county_n": row.get("county_n", 0),
+    for (indicator_id, year), (total, count) in sekom.items():
+        county_total, county_count = county.get((indicator_id, year), (None, 0))
+        result.setdefault(indicator_id, {})[year] = {
+            "sekom": _mean(total, count),
+            "sekom_n": count,
+            "county": _mean(county_total, county_count),
+            "county_n": county_count,
         }
     return result
+
+
+def _mean(total: Decimal | None, count: int) -> float | None:
+    return float(total / count) if count else None
+
+
+LATEST_FIELDS = (
+    "indicator_id",
+    "organisation_id",
+    "organisation_kind",
+    "year",
+    "value",
+    "status",
+    "earlier_value",
+    "organisation__code",
+    "organisation__name",
+    "organisation__county_id",
+    "organisation__county__name",
+    "organisation__county__code",
+)
+
+
+def _latest_rows(row: dict) -> list[dict]:
+    """A maintained latest value as the value rows analysis reads: the latest one, and the one
+    IMPROVEMENT_SPAN years before it when there is one (all `improvers` looks at)."""
+    latest = _value_row(row) | {
+        "preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY,
+        "kind": row["organisation_kind"],
+    }
+    rows = [latest]
+    if row["earlier_value"] is not None:
+        rows.append(
+            latest
+            | {
+                "year": row["year"] - analysis.IMPROVEMENT_SPAN,
+                "value": float(row["earlier_value"]),
+                "preliminary": False,
+            }
+        )
+    return rows
+
+
+def latest_value_rows(*, indicator_id: int) -> list[dict]:
+    """Each current member's latest value of one figure (and the one five years before it),
+    as value rows: 1 query over that figure's maintained latest values."""
+    rows = []
+    for row in (
+        FigureLatest.objects.filter(indicator_id=indicator_id).values(*LATEST_FIELDS).order_by()
+    ):
+        rows.extend(_latest_rows(row))
+    return rows
 
 
 def _recent_latest_values(
     *, newest_years: dict[int, int], kind: str, lower_is_better: dict[int, bool]
 ) -> dict[int, dict]:
     """{indicator id: {"latest": {organisation id: latest row}, "improvers": [...]}} for the
-    active members of `kind`, recent years only (and far enough back to see who improved most).
+    active members of `kind` whose latest value is recent (1 query over the maintained latest
+    values: one row per member and figure, whatever the years behind it).
 
     `newest_years` maps each indicator to the newest year any member of `kind` reported it.
     """
@@ -83,27 +134,18 @@ def _recent_latest_values(
         return {}
     recent_years = Q()
     for indicator_id, newest in newest_years.items():
-        oldest = newest - analysis.RECENT_YEARS - analysis.IMPROVEMENT_SPAN
-        recent_years |= Q(indicator_id=indicator_id, year__gt=oldest)
+        recent_years |= Q(indicator_id=indicator_id, year__gt=newest - analysis.RECENT_YEARS)
     rows = (
-        IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, organisation__kind=kind)
-        .filter(recent_years)
-        .values(
-            "indicator_id",
-            "organisation_id",
-            "year",
-            "value",
-            "organisation__code",
-            "organisation__name",
-            "organisation__county_id",
-            "organisation__county__name",
-            "organisation__county__code",
+        # The figures' ids as well as the OR: the index then reads only the figures shown.
+        FigureLatest.objects.filter(
+            recent_years, organisation_kind=kind, indicator_id__in=list(newest_years)
         )
+        .values(*LATEST_FIELDS)
         .order_by()
     )
     by_indicator: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
-        by_indicator[row["indicator_id"]].append(_value_row(row))
+        by_indicator[row["indicator_id"]].extend(_latest_rows(row))
     result = {}
     for indicator_id, items in by_indicator.items():
         lower = lower_is_better[indicator_id]

@@ -6,12 +6,12 @@ from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
-from common.numbers import decimal_places, format_decimal
+from common.numbers import decimal_places, format_decimal, to_float
 from indicators.models import (
     Indicator,
     StatusBand,
 )
-from indicators.selectors._common import _measurable, _number
+from indicators.selectors._common import _measurable
 
 
 def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
@@ -125,13 +125,13 @@ def indicator_summary(indicator: Indicator) -> dict:
         "own": indicator.is_own,
         "retired_on": indicator.retired_on,
         "kolada_kpi": indicator.kolada_kpi,
-        "min_value": _number(indicator.min_value),
-        "max_value": _number(indicator.max_value),
+        "min_value": to_float(indicator.min_value),
+        "max_value": to_float(indicator.max_value),
         "bands": [
             {
                 "label": gettext(band.label),
-                "lower": _number(band.lower),
-                "upper": _number(band.upper),
+                "lower": to_float(band.lower),
+                "upper": to_float(band.upper),
                 "order": band.order,
                 "range": _band_range(band.lower, band.upper, indicator.decimals),
             }

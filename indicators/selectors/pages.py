@@ -9,15 +9,11 @@ from indicators.models import (
     IndicatorValue,
 )
 from indicators.selectors._common import (
-    ACTIVE,
-    APPLICABLE,
-    COMMON,
     REGION,
     _compared_kinds,
     _display,
-    _value_row,
 )
-from indicators.selectors.averages import yearly_averages
+from indicators.selectors.averages import latest_value_rows, yearly_averages
 from indicators.selectors.catalogue import (
     current_indicators,
     indicator_by_code,
@@ -85,28 +81,9 @@ def indicator_overview(
 
 
 def _members_values(indicator: Indicator, *, summary: dict) -> list[dict]:
-    """Every value of `indicator` of the current members it applies to, each shown (1 query)."""
-    rows = [
-        _value_row(row)
-        | {
-            "preliminary": row["status"] == IndicatorValue.Status.PRELIMINARY,
-            "kind": row["organisation__kind"],
-        }
-        for row in IndicatorValue.objects.filter(ACTIVE, COMMON, APPLICABLE, indicator=indicator)
-        .values(
-            "organisation_id",
-            "year",
-            "value",
-            "status",
-            "organisation__kind",
-            "organisation__code",
-            "organisation__name",
-            "organisation__county_id",
-            "organisation__county__name",
-            "organisation__county__code",
-        )
-        .order_by()
-    ]
+    """Each current member's latest value of `indicator` (with the one five years before it),
+    each shown: 1 query over the maintained latest values, never the figure's whole series."""
+    rows = latest_value_rows(indicator_id=indicator.pk)
     for row in rows:
         row["display"] = _display(row["value"], summary)
     return rows

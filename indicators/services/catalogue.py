@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from indicators.models import Indicator, Revision, StatusBand, Target
+from indicators.services.figures import figures_indicators_rebuild
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -44,6 +45,10 @@ def catalogue_load(*, path: Path) -> dict[str, int]:
                 indicator=indicator, targets=item.get("targets", [])
             )
     _links_load(revisions=data["revisions"], by_revision=by_revision)
+    # The kinds a figure applies to decide which values count in its averages.
+    figures_indicators_rebuild(
+        indicator_ids=[i.pk for indicators in by_revision.values() for i in indicators.values()]
+    )
     return counts
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Revision, Target
+from indicators.services.figures import figures_indicators_rebuild
 from indicators.services.own_indicators import own_indicator_family
 from members import access
 from members.models import FIRST_YEAR
@@ -78,6 +79,8 @@ def own_indicator_promote(
     _move_values(source_ids=adoption_ids, target=root, user=user, reason=reason)
     _move_targets(source_ids=adoption_ids, target=root)
     Indicator.objects.filter(pk__in=adoption_ids).delete()
+    # Its values now count in the catalogue's averages and examples.
+    figures_indicators_rebuild(indicator_ids=[root.pk])
     site_data_changed()
     return root
 

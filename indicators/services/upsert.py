@@ -8,12 +8,14 @@ path. Both return the same UpsertResult. Only values_upsert calls these, after t
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from indicators.models import IndicatorValue
+from indicators.services.figures import figures_values_changed
 
 ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
 
@@ -115,7 +117,18 @@ def upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
                 batch_size=batch_size,
             )
     result.created, result.updated = len(created), len(updated)
+    figures_values_changed(
+        changes=[
+            (v.organisation_id, v.indicator_id, v.year, _stored_number(existing, v), v.value)
+            for v in created + updated
+        ]
+    )
     return result
+
+
+def _stored_number(existing: dict, value: IndicatorValue) -> Decimal | None:
+    before = existing.get((value.organisation_id, value.indicator_id, value.year))
+    return before.value if before is not None else None
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -179,11 +192,21 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 for row in rows
             ),
         )
+        # The numbers stored before, locked, for the maintained figures' deltas.
+        cursor.execute(
+            f"""
+            SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
+            JOIN {stage} s ON s.organisation_id = t.organisation_id
+                AND s.indicator_id = t.indicator_id AND s.year = t.year
+            ORDER BY t.organisation_id, t.indicator_id, t.year
+            FOR UPDATE OF t
+            """
+        )
+        before = {(o, i, y): v for o, i, y, v in cursor.fetchall()}
         cursor.execute(
             f"""
             WITH upserted AS ({upsert}) {history_sql}
-            SELECT count(*) FILTER (WHERE inserted_now), count(*) FILTER (WHERE NOT inserted_now)
-            FROM upserted
+            SELECT organisation_id, indicator_id, year, value, inserted_now FROM upserted
             """,
             {
                 "user_id": user_id,
@@ -192,8 +215,13 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 "history_user_id": history_user.pk if history_user is not None else None,
             },
         )
-        created, updated = cursor.fetchone()
+        written = cursor.fetchall()
         cursor.execute(f"DROP TABLE {stage}")
+    created = sum(1 for row in written if row[4])
+    updated = len(written) - created
+    figures_values_changed(
+        changes=[(o, i, y, before.get((o, i, y)), v) for o, i, y, v, _inserted in written]
+    )
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators import validation
 from indicators.models import Indicator, IndicatorValue
+from indicators.services.figures import figures_values_changed
 from indicators.services.upsert import UpsertResult, ValueKey, upsert_orm, upsert_postgresql
 from members import access
 from members.models import Municipality
@@ -251,7 +252,11 @@ def value_delete(*, value: IndicatorValue, user) -> None:
     if not access.acts_as_office(user=user):
         raise PermissionDenied(_("Bara kansliet kan ta bort värden."))
     value._history_user = user
+    key = (value.organisation_id, value.indicator_id, value.year)
+    stored = IndicatorValue.objects.filter(pk=value.pk).values_list("value", flat=True).first()
     value.delete()
+    if stored is not None:
+        figures_values_changed(changes=[(*key, stored, None)])
 
 
 @transaction.atomic

@@ -33,6 +33,18 @@ class ContactPersonAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin
     list_select_related = ["membership__organisation"]
     raw_id_fields = ["membership", "user"]
     actions = ["send_account_link", *CONTACT_ACTIONS]
+    # Who holds a role, and from when to when, changes only through contact_person_replace
+    # ("Byt kontaktperson" on the membership, or a file import): that keeps one current person
+    # per role and the history. Here the office corrects a person's details.
+    readonly_fields = ["membership", "role", "user", "started_on", "ended_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Personal data goes through the erasure and anonymisation actions, which keep the
+        # history readable; a plain delete would not.
+        return False
 
     def get_import_resource_kwargs(self, request, **kwargs):
         # A new official imported from a file gets the same e-mail link as on "Byt

@@ -3,6 +3,7 @@ so a rolled-back delete never leaves a row pointing at a missing file."""
 
 from django.db import transaction
 
+from members.hooks import current_members_changed
 from members.models import Membership, MembershipApplication
 
 # --- deleting rows together with their files ----------------------------------------------------
@@ -42,5 +43,10 @@ def memberships_delete(*, memberships) -> int:
     ids = [m.pk for m in memberships]
     applications = MembershipApplication.objects.filter(membership_id__in=ids)
     _delete_files_after_commit(_document_names(applications))
+    # Deleting a current membership ends it: the maintained figures must hear of it.
+    leaving = list(
+        Membership.objects.active().filter(pk__in=ids).values_list("organisation_id", flat=True)
+    )
     Membership.objects.filter(pk__in=ids).delete()
+    current_members_changed(left=leaving)
     return len(ids)

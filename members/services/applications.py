@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.hooks import current_members_changed
 from members.models import (
     ContactPerson,
     Membership,
@@ -171,6 +172,7 @@ def _membership_activate(*, membership: Membership, board_meeting_on: datetime.d
     membership.decision_date = board_meeting_on
     membership.joined_on = board_meeting_on
     membership.save(update_fields=["status", "decision_date", "joined_on"])
+    current_members_changed(joined=[membership.organisation_id])
     was_member = (
         Membership.objects.filter(
             organisation=membership.organisation, status=Membership.Status.RESIGNED

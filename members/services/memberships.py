@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.hooks import current_members_changed
 from members.models import Membership, MembershipDecision, OrganisationAccess
 from members.services.access import _access_end
 from members.services.applications import _decision_record
@@ -65,6 +66,7 @@ def membership_resign(
     membership.left_on = left_on
     membership.resignation_decision = decision
     membership.save(update_fields=["status", "left_on", "resignation_decision"])
+    current_members_changed(left=[membership.organisation_id])
     for contact in membership.contact_persons.current():
         # A person who took office after the leaving date (a data error) ends the same day.
         contact.ended_on = max(left_on, contact.started_on or left_on)

@@ -1,4 +1,5 @@
-// Draws every chart on the page from its json_script spec with the vendored Plotly bundle,
+// Draws the page's charts from their json_script specs (those marked data-chart-lazy when
+// they come near the viewport) with the vendored Plotly bundle,
 // and wires the buttons that switch optional series (county average, targets, older
 // definition) on and off: real buttons outside the plot, so keyboards and screen readers
 // reach them (Plotly's legend items are neither focusable nor announced).
@@ -87,45 +88,124 @@
     button.parentElement.hidden = false;
   }
 
+  var locale = null;
+  var pending = 0;
+
+  function markIfAllDrawn() {
+    if (pending === 0 && document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0) {
+      document.documentElement.setAttribute("data-charts-drawn", "true");
+    }
+  }
+
+  function drawChart(element) {
+    if (element.hasAttribute("data-drawing")) {
+      return;
+    }
+    var source = document.getElementById(element.dataset.chart);
+    if (!source) {
+      return;
+    }
+    element.setAttribute("data-drawing", "true");
+    pending += 1;
+    var spec = JSON.parse(source.textContent);
+    // No toolbar: the axes are fixed, the data is downloadable as CSV/XLSX, and buttons
+    // inside the chart's role="img" box would be unreachable for screen readers. No cloud
+    // links of any kind. A spec may carry its own config (the printed report).
+    var config = Object.assign(
+      {
+        locale: locale,
+        displayModeBar: false,
+        displaylogo: false,
+        showLink: false,
+        showSendToCloud: false,
+        showEditInChartStudio: false,
+        showTips: false,
+        doubleClick: false,
+        responsive: true,
+      },
+      spec.config || {}
+    );
+    window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
+      pending -= 1;
+      element.setAttribute("data-drawn", "true");
+      wireToggles(element);
+      wireImage(element);
+      fitFixedSize(element, spec.layout || {});
+      markIfAllDrawn();
+    });
+  }
+
+  // A page of many charts (the member page: 14-42) draws each one only when it comes near the
+  // viewport (data-chart-lazy): drawing them all at once kept a phone's main thread busy for
+  // seconds. The table and the verdict beside each chart are in the HTML, so nothing is
+  // missing before a chart is drawn, or without JavaScript.
+  function drawWhenSeen(elements) {
+    if (!elements.length) {
+      return;
+    }
+    if (typeof window.IntersectionObserver === "undefined") {
+      elements.forEach(drawChart);
+      return;
+    }
+    var observer = new window.IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            observer.unobserve(entry.target);
+            drawChart(entry.target);
+          }
+        });
+      },
+      { rootMargin: "200px 0px" }
+    );
+    elements.forEach(function (element) {
+      observer.observe(element);
+    });
+    function drawAll() {
+      observer.disconnect();
+      elements.forEach(drawChart);
+    }
+    // Paper gets every chart: the browser announces printing before it lays out the pages.
+    window.addEventListener("beforeprint", drawAll);
+    if (window.matchMedia) {
+      var print = window.matchMedia("print");
+      var onPrint = function (query) {
+        if (query.matches) {
+          drawAll();
+        }
+      };
+      if (print.addEventListener) {
+        print.addEventListener("change", onPrint);
+      } else if (print.addListener) {
+        print.addListener(onPrint);
+      }
+    }
+    // A keyboard user reaching a figure's links or buttons gets its chart at once, even if
+    // the browser scrolled it only just into view.
+    document.addEventListener("focusin", function (event) {
+      var block = event.target.closest && event.target.closest(".chart-block");
+      var chart = block && block.querySelector("[data-chart-lazy]");
+      if (chart) {
+        observer.unobserve(chart);
+        drawChart(chart);
+      }
+    });
+  }
+
   function draw() {
     if (typeof window.Plotly === "undefined") {
       return;
     }
-    var locale = registerLocale();
+    locale = registerLocale();
+    var lazy = [];
     document.querySelectorAll("[data-chart]").forEach(function (element) {
-      var source = document.getElementById(element.dataset.chart);
-      if (!source) {
-        return;
+      if (element.hasAttribute("data-chart-lazy")) {
+        lazy.push(element);
+      } else {
+        drawChart(element);
       }
-      var spec = JSON.parse(source.textContent);
-      // No toolbar: the axes are fixed, the data is downloadable as CSV/XLSX, and buttons
-      // inside the chart's role="img" box would be unreachable for screen readers. No cloud
-      // links of any kind. A spec may carry its own config (the printed report).
-      var config = Object.assign(
-        {
-          locale: locale,
-          displayModeBar: false,
-          displaylogo: false,
-          showLink: false,
-          showSendToCloud: false,
-          showEditInChartStudio: false,
-          showTips: false,
-          doubleClick: false,
-          responsive: true,
-        },
-        spec.config || {}
-      );
-      window.Plotly.newPlot(element, spec.data, spec.layout, config).then(function () {
-        element.setAttribute("data-drawn", "true");
-        wireToggles(element);
-        wireImage(element);
-        fitFixedSize(element, spec.layout || {});
-        var waiting = document.querySelectorAll("[data-chart]:not([data-drawn])").length;
-        if (waiting === 0) {
-          document.documentElement.setAttribute("data-charts-drawn", "true");
-        }
-      });
     });
+    drawWhenSeen(lazy);
     document.querySelectorAll(".print-button").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

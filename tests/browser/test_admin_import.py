@@ -93,6 +93,7 @@ def test_a_miljobarometern_table_is_previewed_confirmed_and_shown_on_the_member_
     block = page.locator("section.chart-block").filter(
         has=page.get_by_role("heading", name=re.compile(r"^GN\.1b "))
     )
+    block.locator(".chart").scroll_into_view_if_needed()  # drawn when it comes into view
     expect(block.locator(".chart .main-svg").first).to_be_attached()  # Plotly drew the chart
     expect(block.locator("table")).to_contain_text("2,31")
     expect(block.locator("table")).to_contain_text("2,47")

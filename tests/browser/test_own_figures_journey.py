@@ -102,6 +102,7 @@ def test_define_report_see_and_print_an_own_figure(page, live_server, reference_
     section = page.locator("#egna-nyckeltal")
     expect(section.get_by_role("heading", name="Egna nyckeltal")).to_be_visible()
     chart = page.locator(f"#chart-own-{figure.pk}")
+    chart.scroll_into_view_if_needed()  # charts are drawn when they come into view
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     expect(chart.locator(".scatterlayer .trace").first.locator("path.point")).to_have_count(2)
     expect(page.locator(f"#chart-own-{figure.pk}-block")).to_contain_text(

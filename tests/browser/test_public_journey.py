@@ -52,6 +52,7 @@ def test_find_read_learn_and_compare(page, live_server, reference_data):
     charts = page.locator(".chart")
     expect(charts).to_have_count(2)  # the two indicators Vaggeryd has reported
     for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()  # drawn when it comes into view
         expect(charts.nth(index).locator("svg.main-svg").first).to_be_visible()
     expect(page.get_by_text("Utvecklingen går åt rätt håll sedan 2015").first).to_be_visible()
     page.screenshot(path="test-results/public-member.png", full_page=True)
@@ -70,6 +71,7 @@ def test_find_read_learn_and_compare(page, live_server, reference_data):
     examples = page.locator(".examples section").first
     examples.get_by_role("link", name="Eda").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Eda")
+    page.locator("#chart-GN-6a").scroll_into_view_if_needed()
     expect(page.locator("#chart-GN-6a svg.main-svg").first).to_be_visible()
 
     page.get_by_role("link", name="Jämför").click()

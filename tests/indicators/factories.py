@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 
 from indicators.models import Indicator, IndicatorValue, Revision, Target
+from indicators.services.figures import figures_values_changed
 from tests.members.factories import MunicipalityFactory
 
 
@@ -33,6 +34,9 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 
 
 class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """A value written straight to the table; like the write services, it keeps the maintained
+    figures (indicators.services.figures) in step, so pages read what the test made."""
+
     class Meta:
         model = IndicatorValue
 
@@ -40,6 +44,22 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     year = 2020
     value = Decimal("50.0")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        value = super()._create(model_class, *args, **kwargs)
+        figures_values_changed(
+            changes=[
+                (
+                    value.organisation_id,
+                    value.indicator_id,
+                    value.year,
+                    None,
+                    Decimal(str(value.value)),
+                )
+            ]
+        )
+        return value
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from members.hooks import current_members_changed
 from members.models import (
     ContactPerson,
     County,
@@ -78,6 +79,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     applied_on = datetime.date(2012, 1, 30)
     decision_date = datetime.date(2012, 12, 17)
     joined_on = datetime.date(2012, 12, 17)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Like the membership services: a current member's values count from now on.
+        membership = super()._create(model_class, *args, **kwargs)
+        if membership.status == Membership.Status.ACTIVE:
+            current_members_changed(joined=[membership.organisation_id])
+        return membership
 
 
 class ContactPersonFactory(factory.django.DjangoModelFactory):

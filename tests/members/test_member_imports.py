@@ -257,3 +257,21 @@ def test_one_refused_row_refuses_the_file_with_swedish_row_errors(admin_client, 
     result = ContactPersonResource().import_data(dataset, dry_run=False)
     assert result.has_validation_errors()
     assert contacts_table() == before
+
+
+def test_the_admin_corrects_a_contacts_details_but_never_moves_ends_adds_or_deletes_one(
+    admin_client, vaggeryd
+):
+    """Who holds a role changes only through contact_person_replace: the change form keeps
+    membership, role and dates read-only, and there is no add or delete in the admin."""
+    contact = ContactPerson.objects.current().filter(membership=vaggeryd).first()
+    change = reverse("admin:members_contactperson_change", args=[contact.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    form_fields = page.context["adminform"].form.fields
+    assert {"membership", "role", "user", "started_on", "ended_on"}.isdisjoint(form_fields)
+    assert "email" in form_fields
+    assert admin_client.get(reverse("admin:members_contactperson_add")).status_code == 403
+    delete = reverse("admin:members_contactperson_delete", args=[contact.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert ContactPerson.objects.filter(pk=contact.pk, ended_on__isnull=True).exists()
