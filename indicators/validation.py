@@ -199,6 +199,19 @@ def value_row_errors(
     return errors
 
 
+def stored_value_errors(*, row) -> dict[str, list[str]]:
+    """value_row_errors for a row that carries a value's fields by name: a stored IndicatorValue
+    or the write service's ValueInput."""
+    return value_row_errors(
+        indicator=row.indicator,
+        organisation_id=row.organisation_id,
+        year=row.year,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+    )
+
+
 # --- Targets ----------------------------------------------------------------------------------
 
 TARGET_LAST_YEAR = 2100
