@@ -26,6 +26,24 @@ def production_env(database: str, **extra: str) -> dict:
     }
 
 
+def database_recreate(url: str, *, drop_only: bool = False, force: bool = False) -> None:
+    """Drop the PostgreSQL database `url` names and, unless `drop_only`, create it empty;
+    `force` drops it even while others are connected."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"' + (" WITH (FORCE)" if force else ""))
+        if not drop_only:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
 def fresh_database(database: str, env: dict, *, members: int, years: str) -> None:
     """Drop and recreate `database`, then migrate and load reference and demo data."""
     for tool, options in (("dropdb", ["--if-exists"]), ("createdb", [])):

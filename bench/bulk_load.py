@@ -30,6 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_common import database_recreate  # noqa: E402
 
 BENCH_DB = "ekokommun_bench"
 MEMBERS, INDICATORS, YEARS = 290, 17, range(1995, 2025)
@@ -44,20 +47,6 @@ def bench_url() -> str:
     if not parts.scheme.startswith("postgres"):
         sys.exit("The benchmark needs PostgreSQL: set DATABASE_URL or BENCH_DATABASE_URL.")
     return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def setup_django(url: str) -> None:
@@ -207,7 +196,7 @@ def main() -> None:
 
     url = bench_url()
     print(f"Benchmark database: {urlsplit(url).path.lstrip('/')} (created anew)")
-    recreate_database(url)
+    database_recreate(url)
     try:
         setup_django(url)
         members, indicators = bench_data()
@@ -235,7 +224,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            recreate_database(url, drop_only=True)
+            database_recreate(url, drop_only=True)
 
     raw_floor = floors["raw COPY into an empty table"]
     print()

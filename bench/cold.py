@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import PG_PORT, production_env  # noqa: E402
+from bench_common import PG_PORT, database_recreate, production_env  # noqa: E402
 
 DATABASE = "ekokommun_cold"
 MEMBER, OTHER, INDICATOR, YEAR = "0665", "0680", "GN.6a", 2024
@@ -89,15 +89,10 @@ class _FormFields(HTMLParser):
 
 
 def recreate_database(*, drop_only: bool = False) -> None:
-    import psycopg2
-
-    admin = psycopg2.connect(f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    admin.close()
+    # FORCE: a server killed mid-run may leave connections behind.
+    database_recreate(
+        f"postgres://postgres@127.0.0.1:{PG_PORT}/{DATABASE}", drop_only=drop_only, force=True
+    )
 
 
 def setup(*, members: int, static_root: str) -> None:

@@ -1,16 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.admin_pages import AdminViewsMixin, intermediate_page
 from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from indicators import admin_import
@@ -181,7 +181,9 @@ class BulkDeleteForm(forms.Form):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(
+    AdminViewsMixin, SwedishExportMixin, ImportExportMixin, SimpleHistoryAdmin
+):
     # The export is django-import-export's (IndicatorValueResource); the import is the same as
     # `import_values` (indicators.admin_import): every layout, aggregates skipped, one write
     # service. The value history, not the admin log, records who imported what.
@@ -300,24 +302,22 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Ta bort värden"),
-            "opts": self.model._meta,
-            "objects": list(queryset.select_related("organisation", "indicator")[:20]),
-            "count": count,
-            "form": form,
-            "action": request.POST.get("action"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "intro": _(
-                "Värdena försvinner från sidorna och rapporterna. Varje borttagning sparas i "
-                "historiken och kan återställas under ”Borttagna värden”."
-            ),
-            "submit_label": _("Ta bort"),
-        }
-        return TemplateResponse(request, "indicators/admin/bulk_delete.html", context)
+        return intermediate_page(
+            self,
+            request,
+            queryset.select_related("organisation", "indicator")[:20],
+            form=form,
+            title=_("Ta bort värden"),
+            template="indicators/admin/bulk_delete.html",
+            extra={
+                "count": count,
+                "intro": _(
+                    "Värdena försvinner från sidorna och rapporterna. Varje borttagning sparas "
+                    "i historiken och kan återställas under ”Borttagna värden”."
+                ),
+                "submit_label": _("Ta bort"),
+            },
+        )
 
     def has_bulk_delete_permission(self, request):
         return request.user.has_perm("indicators.bulk_delete_indicatorvalue")
@@ -335,15 +335,7 @@ class IndicatorValueAdmin(SwedishExportMixin, ImportExportMixin, SimpleHistoryAd
             return _("Version av %(value)s") % {"value": obj}
         return _("Återställ %(value)s") % {"value": obj}
 
-    def get_urls(self):
-        return [
-            path(
-                "borttagna/",
-                self.admin_site.admin_view(self.deleted_view),
-                name="indicators_indicatorvalue_deleted",
-            ),
-            *super().get_urls(),
-        ]
+    admin_views = (("borttagna/", "deleted_view", "indicators_indicatorvalue_deleted"),)
 
     def deleted_view(self, request):
         """Values that were deleted and not restored since, newest first, each with a link

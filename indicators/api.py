@@ -53,6 +53,18 @@ def error(detail: str) -> HttpError:
     return HttpError(400, detail)
 
 
+def public_get(path: str, answers: type[Schema], *, summary: str, not_found: bool = False):
+    """A public data endpoint: a GET answering `answers`, or 400 (and, for one object, 404)
+    with the reason, cached like the public pages. Its URL is named after the view."""
+    response = {200: answers, 400: ErrorOut, **({404: ErrorOut} if not_found else {})}
+
+    def decorate(view):
+        endpoint = api.get(path, response=response, url_name=view.__name__, summary=summary)
+        return endpoint(decorate_view(public_page)(view))
+
+    return decorate
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_parameters(request, exc: NinjaValidationError):
     errors = [
@@ -174,13 +186,7 @@ def known_county(code: str | None) -> str | None:
     return code
 
 
-@api.get(
-    "/organisations/",
-    response={200: OrganisationPage, 400: ErrorOut},
-    url_name="organisations",
-    summary="Kommuner och regioner",
-)
-@decorate_view(public_page)
+@public_get("/organisations/", OrganisationPage, summary="Kommuner och regioner")
 def organisations(request, filters: Query[OrganisationFilters], paging: Query[PageParams]):
     rows = organisations_open_data(
         kind=filters.kind,
@@ -196,13 +202,9 @@ def organisations(request, filters: Query[OrganisationFilters], paging: Query[Pa
     }
 
 
-@api.get(
-    "/organisations/{code}/",
-    response={200: OrganisationOut, 400: ErrorOut, 404: ErrorOut},
-    url_name="organisation",
-    summary="En kommun eller region",
+@public_get(
+    "/organisations/{code}/", OrganisationOut, summary="En kommun eller region", not_found=True
 )
-@decorate_view(public_page)
 def organisation(request, code: str = Path(..., pattern=CODE)):  # noqa: B008
     rows = organisations_open_data(code=code)
     if not rows:
@@ -266,13 +268,7 @@ def known_revision(code: str | None) -> str:
     return code
 
 
-@api.get(
-    "/indicators/",
-    response={200: IndicatorList, 400: ErrorOut},
-    url_name="indicators",
-    summary="Nyckeltalens katalog",
-)
-@decorate_view(public_page)
+@public_get("/indicators/", IndicatorList, summary="Nyckeltalens katalog")
 def indicators(request, filters: Query[RevisionFilter]):
     revision = known_revision(filters.revision)
     rows = indicator_catalogue(revision=revision)
@@ -312,13 +308,7 @@ class ValueFilters(Schema):
     year_to: int | None = Field(None, ge=1990, le=2100, description="Till och med år.")
 
 
-@api.get(
-    "/values/",
-    response={200: ValuePage, 400: ErrorOut},
-    url_name="values",
-    summary="Värden per organisation, nyckeltal och år",
-)
-@decorate_view(public_page)
+@public_get("/values/", ValuePage, summary="Värden per organisation, nyckeltal och år")
 def values(request, filters: Query[ValueFilters], paging: Query[PageParams]):
     if filters.year_from and filters.year_to and filters.year_from > filters.year_to:
         raise error("year_from kan inte vara senare än year_to.")

@@ -149,17 +149,36 @@ def _layout(unit: str, years: list[int], low: float, high: float) -> dict:
     }
 
 
-def _sekom_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
+def _average_trace(
+    years: list[int],
+    averages: list[dict],
+    unit: str,
+    decimals: int,
+    *,
+    key: str,
+    name: str,
+    colour: str,
+    dash: str,
+) -> dict:
+    """One kind of average (`key` in the averages) as a broken line, with gaps where no one
+    reported."""
     return {
         "type": "scatter",
         "mode": "lines",
-        "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+        "name": name,
         "x": years,
-        "y": _on_years(years, averages, "sekom"),
+        "y": _on_years(years, averages, key),
         "connectgaps": False,
-        "line": {"color": SEKOM, "dash": "dot", "width": 2},
+        "line": {"color": colour, "dash": dash, "width": 2},
         "hovertemplate": _hover(unit, decimals),
     }
+
+
+def _sekom_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
+    name = _("SEKOM-medel (medlemmar som rapporterat året)")
+    return _average_trace(
+        years, averages, unit, decimals, key="sekom", name=name, colour=SEKOM, dash="dot"
+    )
 
 
 def _far_positions(last_year: int | None, target_years: list[int]) -> dict[int, float]:
@@ -292,16 +311,10 @@ def _preliminary_trace(preliminary: list[dict], unit: str, decimals: int) -> dic
 
 
 def _county_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": _("Medel i länet"),
-        "x": years,
-        "y": _on_years(years, averages, "county"),
-        "connectgaps": False,
-        "line": {"color": COUNTY, "dash": "dashdot", "width": 2},
-        "hovertemplate": _hover(unit, decimals),
-    }
+    name = _("Medel i länet")
+    return _average_trace(
+        years, averages, unit, decimals, key="county", name=name, colour=COUNTY, dash="dashdot"
+    )
 
 
 def _target_trace(

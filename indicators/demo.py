@@ -13,6 +13,7 @@ from django.db import transaction
 
 from common.numbers import to_float
 from indicators.models import Indicator, IndicatorValue, Revision, Target
+from indicators.services import DEFINITION_FIELDS, OWN_CODE_PREFIX
 from indicators.services.figures import figures_rebuild
 from members.models import ContactPerson, Membership, Municipality, Population
 from members.selectors import site_state
@@ -302,9 +303,13 @@ def _demo_own_figures(*, params: DemoParameters, members: list, years: list[int]
     positions: dict[str, int] = {}
     values = []
 
-    def position(organisation) -> int:
-        positions[organisation.code] = positions.get(organisation.code, 0) + 1
-        return positions[organisation.code]
+    def own_figure(owner, **fields) -> Indicator:
+        """The owner's next own key figure (E.1, E.2, ...), as the services number them."""
+        positions[owner.code] = positions.get(owner.code, 0) + 1
+        number = positions[owner.code]
+        return Indicator.objects.create(
+            owner=owner, code=f"{OWN_CODE_PREFIX}{number}", display_order=number, **fields
+        )
 
     def series(indicator, organisation, level, growth, first, last):
         for year in range(first, last + 1):
@@ -325,11 +330,8 @@ def _demo_own_figures(*, params: DemoParameters, members: list, years: list[int]
         owner = by_code.get(spec["owner"])
         if owner is None:
             continue
-        number = position(owner)
-        figure = Indicator.objects.create(
-            owner=owner,
-            code=f"E.{number}",
-            display_order=number,
+        figure = own_figure(
+            owner,
             name=spec["name"],
             description=spec["description"],
             unit=spec["unit"],
@@ -355,19 +357,10 @@ def _demo_own_figures(*, params: DemoParameters, members: list, years: list[int]
             adopter = by_code.get(code)
             if adopter is None:
                 continue
-            number = position(adopter)
-            copy = Indicator.objects.create(
-                owner=adopter,
-                code=f"E.{number}",
-                display_order=number,
+            copy = own_figure(
+                adopter,
                 adopted_from=figure,
-                **{
-                    name: getattr(figure, name)
-                    for name in ("name", "description", "unit", "direction", "decimals")
-                },
-                min_value=figure.min_value,
-                max_value=figure.max_value,
-                source=figure.source,
+                **{name: getattr(figure, name) for name in DEFINITION_FIELDS},
             )
             series(copy, adopter, level, growth, first, years[-1])
     IndicatorValue.objects.bulk_create(values)

@@ -20,7 +20,7 @@ from common.numbers import (
 )
 from indicators import validation
 from indicators.models import Indicator, IndicatorValue
-from indicators.services import ValueInput
+from indicators.services import DEFINITION_FIELDS, ValueInput
 
 # A move larger than this from last year is saved only once the reporter confirms it.
 LARGE_CHANGE = Decimal("0.5")
@@ -403,20 +403,8 @@ class OwnIndicatorForm(TargetFields):
         help_text=gettext_lazy("Om värdena hämtas från Kolada: nyckeltalets id, t.ex. N00401."),
     )
 
-    field_order = [
-        "name",
-        "description",
-        "unit",
-        "direction",
-        "decimals",
-        "min_value",
-        "max_value",
-        "source",
-        "kolada_kpi",
-        "target_year",
-        "target_value",
-        "target_note",
-    ]
+    # The figure's definition, as an adoption copies it, then its target.
+    field_order = [*DEFINITION_FIELDS, "target_year", "target_value", "target_note"]
 
 
 class PromoteForm(forms.Form):

@@ -473,18 +473,11 @@ class IndicatorValue(models.Model):
     def clean(self) -> None:
         # The rules shared by every write path live in one place (validation), so the admin
         # refuses what the write service would, with the same message.
-        from indicators.validation import value_row_errors
+        from indicators.validation import stored_value_errors
 
         if self.indicator_id is None or self.year is None or self.value is None:
             return
-        errors = value_row_errors(
-            indicator=self.indicator,
-            organisation_id=self.organisation_id,
-            year=self.year,
-            value=self.value,
-            numerator=self.numerator,
-            denominator=self.denominator,
-        )
+        errors = stored_value_errors(row=self)
         if errors:
             raise ValidationError(errors)
 

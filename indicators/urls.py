@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from indicators import downloads, views, views_own, views_reporting
 
@@ -25,37 +25,45 @@ urlpatterns = [
     path("jamfor/", views.compare, name="compare"),
     path("jamfor/data.<str:fmt>", views.compare_data, name="compare_data"),
     # Reporting (see indicators/views_reporting.py for the URL design).
-    path("rapportera/", views_reporting.landing, name="reporting_landing"),
-    path("rapportera/<int:year>/", views_reporting.report_year, name="reporting_year"),
     path(
-        "rapportera/<int:year>/historik/<int:indicator_id>/",
-        views_reporting.value_history,
-        name="reporting_history",
-    ),
-    path("rapportera/oversikt/<int:year>/", views_reporting.overview, name="reporting_overview"),
-    path(
-        "rapportera/oversikt/<int:year>/csv/",
-        views_reporting.overview_csv,
-        name="reporting_overview_csv",
+        "rapportera/",
+        include(
+            [
+                path("", views_reporting.landing, name="reporting_landing"),
+                path("<int:year>/", views_reporting.report_year, name="reporting_year"),
+                path(
+                    "<int:year>/historik/<int:indicator_id>/",
+                    views_reporting.value_history,
+                    name="reporting_history",
+                ),
+                path("oversikt/<int:year>/", views_reporting.overview, name="reporting_overview"),
+                path(
+                    "oversikt/<int:year>/csv/",
+                    views_reporting.overview_csv,
+                    name="reporting_overview_csv",
+                ),
+            ]
+        ),
     ),
     # A member's own key figures (see indicators/views_own.py).
-    path("egna-nyckeltal/", views_own.own_indicator_list, name="own_indicator_list"),
-    path("egna-nyckeltal/nytt/", views_own.own_indicator_create, name="own_indicator_create"),
-    path("egna-nyckeltal/<int:pk>/", views_own.own_indicator_detail, name="own_indicator_detail"),
     path(
-        "egna-nyckeltal/<int:pk>/anvand/", views_own.own_indicator_adopt, name="own_indicator_adopt"
-    ),
-    path(
-        "egna-nyckeltal/<int:pk>/mal/", views_own.own_indicator_target, name="own_indicator_target"
-    ),
-    path(
-        "egna-nyckeltal/<int:pk>/avsluta/",
-        views_own.own_indicator_retire,
-        name="own_indicator_retire",
-    ),
-    path(
-        "egna-nyckeltal/<int:pk>/gor-gemensamt/",
-        views_own.own_indicator_promote,
-        name="own_indicator_promote",
+        "egna-nyckeltal/",
+        include(
+            [
+                path("", views_own.own_indicator_list, name="own_indicator_list"),
+                path("nytt/", views_own.own_indicator_create, name="own_indicator_create"),
+                path("<int:pk>/", views_own.own_indicator_detail, name="own_indicator_detail"),
+                path("<int:pk>/anvand/", views_own.own_indicator_adopt, name="own_indicator_adopt"),
+                path("<int:pk>/mal/", views_own.own_indicator_target, name="own_indicator_target"),
+                path(
+                    "<int:pk>/avsluta/", views_own.own_indicator_retire, name="own_indicator_retire"
+                ),
+                path(
+                    "<int:pk>/gor-gemensamt/",
+                    views_own.own_indicator_promote,
+                    name="own_indicator_promote",
+                ),
+            ]
+        ),
     ),
 ]

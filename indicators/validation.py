@@ -41,35 +41,22 @@ def value_errors(*, indicator, year: int, value: Decimal) -> dict[str, list[str]
     low, high = indicator.min_value, indicator.max_value
     decimals = indicator.decimals
     problems = []
+    # What the bounds' messages say: the value as written, its label and unit.
+    said = {"label": label, "value": format_decimal(value, decimal_places(value)), "unit": unit}
     if low is not None and value < low:
         if low == 0:
             problems.append(
-                _("%(label)s: värdet kan inte vara negativt (%(value)s %(unit)s).")
-                % {
-                    "label": label,
-                    "value": format_decimal(value, decimal_places(value)),
-                    "unit": unit,
-                }
+                _("%(label)s: värdet kan inte vara negativt (%(value)s %(unit)s).") % said
             )
         else:
             problems.append(
                 _("%(label)s: värdet %(value)s är lägre än det lägsta tillåtna, %(low)s %(unit)s.")
-                % {
-                    "label": label,
-                    "value": format_decimal(value, decimal_places(value)),
-                    "low": format_decimal(low, decimal_places(low)),
-                    "unit": unit,
-                }
+                % {**said, "low": format_decimal(low, decimal_places(low))}
             )
     if high is not None and value > high:
         problems.append(
             _("%(label)s: värdet %(value)s är högre än det högsta tillåtna, %(high)s %(unit)s.")
-            % {
-                "label": label,
-                "value": format_decimal(value, decimal_places(value)),
-                "high": format_decimal(high, decimal_places(high)),
-                "unit": unit,
-            }
+            % {**said, "high": format_decimal(high, decimal_places(high))}
         )
     if decimal_places(value) > decimals:
         problems.append(
@@ -210,6 +197,19 @@ def value_row_errors(
             % {"label": indicator.label}
         )
     return errors
+
+
+def stored_value_errors(*, row) -> dict[str, list[str]]:
+    """value_row_errors for a row that carries a value's fields by name: a stored IndicatorValue
+    or the write service's ValueInput."""
+    return value_row_errors(
+        indicator=row.indicator,
+        organisation_id=row.organisation_id,
+        year=row.year,
+        value=row.value,
+        numerator=row.numerator,
+        denominator=row.denominator,
+    )
 
 
 # --- Targets ----------------------------------------------------------------------------------

@@ -46,6 +46,15 @@ def _figure(pk: int):
     return indicator
 
 
+def _own_figure_for_write(request, pk: int, *, refusal: str):
+    """An own key figure and its owner, for a user who may write for the owner; `refusal` says
+    why a catalogue figure cannot be changed here."""
+    indicator = _figure(pk)
+    if not indicator.is_own:
+        raise PermissionDenied(refusal)
+    return indicator, _organisation_for_write(request, indicator.owner.code)
+
+
 def _detail_url(indicator) -> str:
     return reverse("own_indicator_detail", args=[indicator.pk])
 
@@ -143,10 +152,9 @@ def own_indicator_adopt(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_target(request, pk: int):
-    indicator = _figure(pk)
-    if not indicator.is_own:
-        raise PermissionDenied(_("Bara egna nyckeltal har mål här."))
-    organisation = _organisation_for_write(request, indicator.owner.code)
+    indicator, organisation = _own_figure_for_write(
+        request, pk, refusal=_("Bara egna nyckeltal har mål här.")
+    )
     form = TargetFields(request.POST)
     if form.is_valid():
         try:
@@ -171,10 +179,9 @@ def own_indicator_target(request, pk: int):
 @login_required
 @require_POST
 def own_indicator_retire(request, pk: int):
-    indicator = _figure(pk)
-    if not indicator.is_own:
-        raise PermissionDenied(_("Bara egna nyckeltal kan avslutas här."))
-    _organisation_for_write(request, indicator.owner.code)
+    indicator, _organisation = _own_figure_for_write(
+        request, pk, refusal=_("Bara egna nyckeltal kan avslutas här.")
+    )
     services.own_indicator_retire(user=request.user, indicator=indicator)
     messages.success(
         request,

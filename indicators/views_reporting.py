@@ -227,12 +227,17 @@ def _staff_only(request) -> None:
         raise PermissionDenied(_("Översikten är till för kansliet."))
 
 
+def _office_overview(request, year: int) -> dict:
+    """The year's completeness overview, for the office only (page and CSV alike)."""
+    _staff_only(request)
+    _check_year(year)
+    return selectors.completeness_overview(year=year)
+
+
 @login_required
 @require_safe
 def overview(request, year: int):
-    _staff_only(request)
-    _check_year(year)
-    data = selectors.completeness_overview(year=year)
+    data = _office_overview(request, year)
     return render(
         request,
         "indicators/reporting/overview.html",
@@ -256,9 +261,7 @@ STATUS_TEXT = {
 @login_required
 @require_safe
 def overview_csv(request, year: int):
-    _staff_only(request)
-    _check_year(year)
-    data = selectors.completeness_overview(year=year)
+    data = _office_overview(request, year)
     rows = []
     header = [
         _("kod"),

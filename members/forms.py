@@ -23,7 +23,38 @@ def _required(message: str) -> dict:
     return {"required": message}
 
 
+def _decision_date_field(**kwargs) -> forms.DateField:
+    """The date of a decision (a council's, the board's, a resignation): a date input, and the
+    date has to have been."""
+    return forms.DateField(widget=DateInput, validators=[validate_not_in_future], **kwargs)
+
+
+def _email_field(*, required_message: str, **kwargs) -> forms.EmailField:
+    """An e-mail address the application asks for, with the same advice when it is not one."""
+    kwargs.setdefault("label", _("E-post"))
+    return forms.EmailField(
+        error_messages={
+            "required": required_message,
+            "invalid": _("Ange en giltig e-postadress, t.ex. namn@kommun.se."),
+        },
+        **kwargs,
+    )
+
+
 PDF_ACCEPT = {"accept": "application/pdf,.pdf"}
+
+
+def _pdf_field(**kwargs) -> forms.FileField:
+    """An uploaded document: it has to be a PDF, and the file picker offers PDFs."""
+    return forms.FileField(
+        validators=[validate_pdf], widget=forms.ClearableFileInput(attrs=PDF_ACCEPT), **kwargs
+    )
+
+
+def _phone_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Telefon"), max_length=40, error_messages=_required(_("Ange ett telefonnummer."))
+    )
 
 
 class MembershipApplicationForm(forms.Form):
@@ -40,31 +71,25 @@ class MembershipApplicationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_required(_("Ange vilket organ som beslutade att ansöka.")),
     )
-    decided_on = forms.DateField(
+    decided_on = _decision_date_field(
         label=_("Beslutsdatum"),
-        widget=DateInput,
-        validators=[validate_not_in_future],
         error_messages={
             "required": _("Ange datumet för beslutet."),
             "invalid": _("Ange datumet som ÅÅÅÅ-MM-DD, t.ex. 2025-03-17."),
         },
     )
-    decision_document = forms.FileField(
+    decision_document = _pdf_field(
         label=_("Beslutet (protokollsutdrag, PDF)"),
         help_text=_("PDF, högst 10 MB."),
-        validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
         error_messages={
             "required": _("Bifoga beslutet som PDF."),
             "empty": _("Filen är tom. Bifoga beslutet som PDF."),
         },
     )
-    programme_document = forms.FileField(
+    programme_document = _pdf_field(
         label=_("Miljö- eller hållbarhetsprogrammet (PDF)"),
         help_text=_("PDF, högst 10 MB. Ni kan i stället ange en länk nedan."),
         required=False,
-        validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs=PDF_ACCEPT),
         error_messages={"empty": _("Filen är tom. Bifoga programmet som PDF.")},
     )
     programme_url = forms.URLField(
@@ -86,16 +111,8 @@ class MembershipApplicationForm(forms.Form):
     politician_party = forms.CharField(
         label=_("Parti (frivilligt)"), max_length=100, required=False
     )
-    politician_email = forms.EmailField(
-        label=_("E-post"),
-        error_messages={
-            "required": _("Ange politikerns e-postadress."),
-            "invalid": _("Ange en giltig e-postadress, t.ex. namn@kommun.se."),
-        },
-    )
-    politician_phone = forms.CharField(
-        label=_("Telefon"), max_length=40, error_messages=_required(_("Ange ett telefonnummer."))
-    )
+    politician_email = _email_field(required_message=_("Ange politikerns e-postadress."))
+    politician_phone = _phone_field()
 
     official_name = forms.CharField(
         label=_("Namn"),
@@ -108,27 +125,18 @@ class MembershipApplicationForm(forms.Form):
         help_text=_("T.ex. miljöstrateg."),
         error_messages=_required(_("Ange tjänstepersonens titel.")),
     )
-    official_email = forms.EmailField(
-        label=_("E-post"),
+    official_email = _email_field(
+        required_message=_("Ange tjänstepersonens e-postadress."),
         help_text=_(
             "Tjänstepersonen får ett konto för att rapportera nyckeltal till den här adressen."
         ),
-        error_messages={
-            "required": _("Ange tjänstepersonens e-postadress."),
-            "invalid": _("Ange en giltig e-postadress, t.ex. namn@kommun.se."),
-        },
     )
-    official_phone = forms.CharField(
-        label=_("Telefon"), max_length=40, error_messages=_required(_("Ange ett telefonnummer."))
-    )
+    official_phone = _phone_field()
 
-    applicant_email = forms.EmailField(
+    applicant_email = _email_field(
         label=_("Din e-postadress"),
         help_text=_("Hit skickar vi kvittot och styrelsens beslut."),
-        error_messages={
-            "required": _("Ange din e-postadress, så att vi kan svara."),
-            "invalid": _("Ange en giltig e-postadress, t.ex. namn@kommun.se."),
-        },
+        required_message=_("Ange din e-postadress, så att vi kan svara."),
     )
 
     politician_fields = [
@@ -201,10 +209,8 @@ class MembershipApplicationForm(forms.Form):
 
 
 class BoardDecisionForm(forms.Form):
-    board_meeting_on = forms.DateField(
+    board_meeting_on = _decision_date_field(
         label=_("Styrelsemötets datum"),
-        widget=DateInput,
-        validators=[validate_not_in_future],
         help_text=_("Blir medlemskapets startdatum när ansökan godkänns."),
         error_messages={"required": _("Ange datumet för styrelsemötet.")},
     )
@@ -228,10 +234,8 @@ class RejectionForm(BoardDecisionForm):
 
 
 class ResignationForm(forms.Form):
-    left_on = forms.DateField(
+    left_on = _decision_date_field(
         label=_("Utträdesdatum"),
-        widget=DateInput,
-        validators=[validate_not_in_future],
         error_messages={"required": _("Ange datumet för utträdet.")},
     )
     decision = forms.CharField(
@@ -240,11 +244,9 @@ class ResignationForm(forms.Form):
         help_text=_("Vilket organ som beslutade och när, t.ex. ”KF 2019-10-28 § 112”."),
         error_messages={"required": _("Ange beslutet om utträde.")},
     )
-    board_meeting_on = forms.DateField(
+    board_meeting_on = _decision_date_field(
         label=_("Styrelsemötets datum"),
-        widget=DateInput,
         required=False,
-        validators=[validate_not_in_future],
         help_text=_("Mötet där styrelsen tog del av utträdet, om det har skett."),
     )
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from indicators.importers.cells import RowProblem, header_key
-from indicators.importers.rows import ReadResult, RowError, SourceRow, read_sheet
+from indicators.importers.cells import header_key
+from indicators.importers.rows import ReadResult, RowError, SourceRow, read_sheet_or_report
 from indicators.models import Indicator
 
 # Spellings of one unit: "CO2ekv" and "CO2-ekvivalenter" are CO2e, "CO₂" is CO2, "per
@@ -43,13 +43,8 @@ def read_miljobarometern(data: bytes, *, indicator: Indicator, fmt: str = "csv")
     Rows for groups (Sveriges Ekokommuner, a county, the country) are reported and skipped.
     """
     result = ReadResult(indicator=indicator)
-    try:
-        sheet = read_sheet(data, fmt=fmt)
-    except RowProblem as exc:
-        result.errors.append(RowError(None, str(exc)))
-        return result
-    if not sheet:
-        result.errors.append(RowError(None, _("Filen är tom.")))
+    sheet = read_sheet_or_report(result, data, fmt=fmt)
+    if sheet is None:
         return result
     header = [header_key(cell) for cell in sheet[0][1]]
     value_column = next((i for i, h in enumerate(header) if _UNIT_IN_HEADER.match(h or "")), None)

@@ -91,3 +91,19 @@ def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
             _("Filen kan inte läsas som CSV (rad %(line)s): kontrollera citattecknen.")
             % {"line": reader.line_num}
         ) from exc
+
+
+def read_sheet_or_report(
+    result: ReadResult, data: bytes, *, fmt: str
+) -> list[tuple[int, list[Any]]] | None:
+    """The sheet's rows, as read_sheet gives them; or None, with why on the result's errors,
+    when the file cannot be read or has no rows."""
+    try:
+        sheet = read_sheet(data, fmt=fmt)
+    except RowProblem as exc:
+        result.errors.append(RowError(None, str(exc)))
+        return None
+    if not sheet:
+        result.errors.append(RowError(None, _("Filen är tom.")))
+        return None
+    return sheet

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from indicators.importers.cells import COLUMNS, RowProblem, canonical_column
-from indicators.importers.rows import ReadResult, RowError, SourceRow, read_sheet
+from indicators.importers.cells import COLUMNS, canonical_column
+from indicators.importers.rows import ReadResult, RowError, SourceRow, read_sheet_or_report
 
 
 def read_table(data: bytes, *, fmt: str) -> ReadResult:
     """A plain table: kommunkod or kommun, nyckeltal, år, värde, and optionally status,
     källa, kommentar and revision."""
     result = ReadResult()
-    try:
-        sheet = read_sheet(data, fmt=fmt)
-    except RowProblem as exc:
-        result.errors.append(RowError(None, str(exc)))
-        return result
-    if not sheet:
-        result.errors.append(RowError(None, _("Filen är tom.")))
+    sheet = read_sheet_or_report(result, data, fmt=fmt)
+    if sheet is None:
         return result
     _header_line, header = sheet[0]
     columns = [canonical_column(cell) for cell in header]

@@ -42,6 +42,19 @@ def _next_own_position(*, organisation: Municipality) -> int:
     return max(numbers, default=0) + 1
 
 
+def _own_indicator_new(*, organisation: Municipality, **fields) -> Indicator:
+    """An unsaved own key figure of the member's, numbered next in its list, reported by it."""
+    position = _next_own_position(organisation=organisation)
+    return Indicator(
+        owner=organisation,
+        revision=None,
+        code=f"{OWN_CODE_PREFIX}{position}",
+        display_order=position,
+        reported_by=Indicator.ReportedBy.MEMBER,
+        **fields,
+    )
+
+
 def _name_taken(*, organisation: Municipality, name: str) -> Indicator | None:
     # Compared in Python: SQLite's lower() and LIKE only fold ASCII (Å, Ä, Ö stay upper).
     wanted = name.strip().casefold()
@@ -89,12 +102,8 @@ def own_indicator_create(
     require_write(user=user, organisation=organisation)
     if _name_taken(organisation=organisation, name=name):
         raise _name_taken_error(organisation=organisation, name=name)
-    position = _next_own_position(organisation=organisation)
-    indicator = Indicator(
-        owner=organisation,
-        revision=None,
-        code=f"{OWN_CODE_PREFIX}{position}",
-        display_order=position,
+    indicator = _own_indicator_new(
+        organisation=organisation,
         name=name.strip(),
         description=description.strip(),
         unit=unit.strip(),
@@ -104,7 +113,6 @@ def own_indicator_create(
         max_value=max_value,
         source=source.strip(),
         kolada_kpi=kolada_kpi.strip().upper(),
-        reported_by=Indicator.ReportedBy.MEMBER,
     )
     errors: dict[str, list[str]] = {}
     try:
@@ -178,14 +186,9 @@ def own_indicator_adopt(*, user, indicator: Indicator, organisation: Municipalit
         )
     if _name_taken(organisation=organisation, name=indicator.name):
         raise _name_taken_error(organisation=organisation, name=indicator.name)
-    position = _next_own_position(organisation=organisation)
-    copy = Indicator(
-        owner=organisation,
-        revision=None,
-        code=f"{OWN_CODE_PREFIX}{position}",
-        display_order=position,
+    copy = _own_indicator_new(
+        organisation=organisation,
         adopted_from=indicator,
-        reported_by=Indicator.ReportedBy.MEMBER,
         **{name: getattr(indicator, name) for name in DEFINITION_FIELDS},
     )
     copy.full_clean()

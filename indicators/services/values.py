@@ -41,14 +41,7 @@ def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]
     """Check every row against its indicator; {row index: {field: [messages]}}."""
     problems = {}
     for index, row in enumerate(rows):
-        errors = validation.value_row_errors(
-            indicator=row.indicator,
-            organisation_id=row.organisation_id,
-            year=row.year,
-            value=row.value,
-            numerator=row.numerator,
-            denominator=row.denominator,
-        )
+        errors = validation.stored_value_errors(row=row)
         if errors:
             problems[index] = errors
     return problems

@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_pages import AdminViewsMixin
 from members.admin.base import decision_action, site_url
 from members.collation import swedish
 from members.forms import BoardDecisionForm, RejectionForm
@@ -48,7 +49,7 @@ DOCUMENT_FIELDS = {"beslut": "decision_document", "program": "programme_document
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(AdminViewsMixin, admin.ModelAdmin):
     """Pending applications first; the board's decision is taken with the two actions."""
 
     list_display = [
@@ -187,15 +188,13 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     def rejection_reason(self, obj):
         return obj.membership.rejection_reason or "–"
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/dokument/<str:kind>/",
-                self.admin_site.admin_view(self.document_view),
-                name="members_membershipapplication_document",
-            ),
-            *super().get_urls(),
-        ]
+    admin_views = (
+        (
+            "<int:pk>/dokument/<str:kind>/",
+            "document_view",
+            "members_membershipapplication_document",
+        ),
+    )
 
     def document_view(self, request, pk: int, kind: str):
         """Uploaded documents are only ever served here, to staff, never as static files."""

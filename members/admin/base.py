@@ -1,13 +1,13 @@
 """What the members admin areas share: the decision action (approve, reject, resign all ask for
 a date and a reason on an intermediate page, call one membership service and report), that
-page, and two small request and error helpers."""
+page's template, and two small request and error helpers."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
+
+from common.admin_pages import intermediate_page
 
 
 def site_url(request) -> str:
@@ -55,20 +55,3 @@ def decision_action(
         template="members/admin/action_form.html",
         extra={"intro": intro, "submit_label": submit_label, **(extra or {})},
     )
-
-
-def intermediate_page(modeladmin, request, queryset, *, form, title, template, extra=None):
-    """The page an action shows to ask for more (a date, a reason) before it acts."""
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "objects": list(queryset),
-        "form": form,
-        "action": request.POST.get("action"),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-        "select_across": request.POST.get("select_across", "0"),
-        **(extra or {}),
-    }
-    return TemplateResponse(request, template, context)

@@ -7,10 +7,11 @@ from django.db import models
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_pages import AdminViewsMixin
 from common.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 from members.admin.base import errors_text
 from members.exports import fee_list_dataset, format_rate
@@ -20,7 +21,7 @@ from members.services import fee_schedule_copy
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
+class FeeScheduleAdmin(AdminViewsMixin, admin.ModelAdmin):
     list_display = ["year", "fixed", "rate", "ceiling_amount", "decided_on", "fee_list"]
     fields = ["year", "fixed_amount", "per_inhabitant", "ceiling", "decided_on"]
     # Staff type amounts the Swedish way: "0,30".
@@ -67,20 +68,10 @@ class FeeScheduleAdmin(admin.ModelAdmin):
             reverse("admin:members_feeschedule_export", args=[obj.year, "xlsx"]),
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:year>/avgiftslista/",
-                self.admin_site.admin_view(self.fee_list_view),
-                name="members_feeschedule_fee_list",
-            ),
-            path(
-                "<int:year>/avgiftslista.<str:file_format>",
-                self.admin_site.admin_view(self.export_view),
-                name="members_feeschedule_export",
-            ),
-            *super().get_urls(),
-        ]
+    admin_views = (
+        ("<int:year>/avgiftslista/", "fee_list_view", "members_feeschedule_fee_list"),
+        ("<int:year>/avgiftslista.<str:file_format>", "export_view", "members_feeschedule_export"),
+    )
 
     def fee_list_view(self, request, year: int):
         if not self.has_view_permission(request):

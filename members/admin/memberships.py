@@ -7,11 +7,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_pages import AdminViewsMixin
 from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ExportMixin
 from members.admin.base import decision_action, errors_text, site_url
@@ -85,7 +86,7 @@ def _current_contact(role: str):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
+class MembershipAdmin(AdminViewsMixin, SwedishExportMixin, ExportMixin, admin.ModelAdmin):
     """A membership's status and dates are the board's decisions: a membership is created by
     an application (the public form at /ansok/) and changes only through the decision actions
     (approve, reject, resign, re-join), which record the decision and handle contact persons
@@ -241,15 +242,9 @@ class MembershipAdmin(SwedishExportMixin, ExportMixin, admin.ModelAdmin):
             request, object_id, extra_context={"decisions": decisions, **(extra_context or {})}
         )
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/kontaktperson/",
-                self.admin_site.admin_view(self.contact_replace_view),
-                name="members_membership_contact_replace",
-            ),
-            *super().get_urls(),
-        ]
+    admin_views = (
+        ("<int:pk>/kontaktperson/", "contact_replace_view", "members_membership_contact_replace"),
+    )
 
     def contact_replace_view(self, request, pk: int):
         membership = get_object_or_404(Membership.objects.select_related("organisation"), pk=pk)

@@ -25,30 +25,30 @@ def reference_data_load(*, fixtures_dir: Path) -> dict[str, int]:
         )
         counties[county.code] = county
 
-    municipalities = 0
-    for row in _rows(fixtures_dir / "municipalities.csv"):
-        Municipality.objects.update_or_create(
-            code=row["municipality_code"],
-            defaults={
-                "name": row["municipality_name"],
-                "county": counties[row["county_code"]],
-                "kind": Municipality.Kind.MUNICIPALITY,
-            },
-        )
-        municipalities += 1
-
-    regions = 0
-    for row in _rows(fixtures_dir / "regions.csv"):
-        Municipality.objects.update_or_create(
-            code=row["county_code"],
-            defaults={
-                "name": row["region_name"],
-                "county": counties[row["county_code"]],
-                "kind": Municipality.Kind.REGION,
-            },
-        )
-        regions += 1
-    return {"counties": len(counties), "municipalities": municipalities, "regions": regions}
+    # Municipalities and regions are both organisations in a county; each file names its own
+    # columns for the code and the name.
+    loaded = {}
+    for key, kind, code_column, name_column in (
+        (
+            "municipalities",
+            Municipality.Kind.MUNICIPALITY,
+            "municipality_code",
+            "municipality_name",
+        ),
+        ("regions", Municipality.Kind.REGION, "county_code", "region_name"),
+    ):
+        rows = _rows(fixtures_dir / f"{key}.csv")
+        for row in rows:
+            Municipality.objects.update_or_create(
+                code=row[code_column],
+                defaults={
+                    "name": row[name_column],
+                    "county": counties[row["county_code"]],
+                    "kind": kind,
+                },
+            )
+        loaded[key] = len(rows)
+    return {"counties": len(counties), **loaded}
 
 
 def site_data_changed() -> None:
