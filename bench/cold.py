@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_common import PG_PORT, database_recreate, production_env  # noqa: E402
+
+from tests.html_forms import form_fields  # noqa: E402  the tests' form reader
 
 DATABASE = "ekokommun_cold"
 MEMBER, OTHER, INDICATOR, YEAR = "0665", "0680", "GN.6a", 2024
@@ -50,42 +51,6 @@ PAGES = [
 ]
 SAVE_GOAL_MS = 60
 FLAT_GOAL = 1.3
-
-
-class _FormFields(HTMLParser):
-    """The fields of the reporting form as a browser would post them."""
-
-    def __init__(self):
-        super().__init__()
-        self.data: dict[str, list[str]] = {}
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "checkbox"):
-            self.data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "input" and name and "checked" in attrs:
-            self.data.setdefault(name, []).append(attrs.get("value") or "on")
-        elif tag == "select" and name:
-            self._select = name
-            self.data[name] = []
-        elif tag == "option" and self._select:
-            if "selected" in attrs or not self.data[self._select]:
-                self.data[self._select] = [attrs.get("value") or ""]
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 def recreate_database(*, drop_only: bool = False) -> None:
@@ -171,10 +136,7 @@ def _year_form(client) -> tuple[str, dict[str, list[str]]]:
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     html = response.content.decode()
-    start = html.index('<form method="post"')
-    data = _FormFields()
-    data.feed(html[start : html.index("</form>", start)])
-    return url, data.data
+    return url, form_fields(html, start='<form method="post"')
 
 
 def _changed(text: str, step: int) -> str:

@@ -26,9 +26,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
 
 from bench_common import PG_PORT, ROOT, fresh_database, production_env, start_gunicorn
+
+sys.path.insert(0, str(ROOT))
+from tests.html_forms import form_fields  # noqa: E402  the tests' form reader
 
 PORT = 8766
 DATABASE = "ekokommun_fault"
@@ -37,44 +39,6 @@ PASSWORD = "fault-run-password-1"
 YEAR = 2024
 CLUSTER = os.environ.get("BENCH_PG_CLUSTER", "main")
 INDICATOR = "GN.9a"  # kWh per employee: no upper limit, whole numbers
-
-
-class FormReader(HTMLParser):
-    """Collects a form's fields as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and "disabled" not in a:
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            if a.get("type") in ("submit", "button"):
-                return
-            self.fields[name] = a.get("value") or ""
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        if tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
 
 
 def prepare(environment: dict) -> list[tuple[str, str, int]]:
@@ -112,7 +76,7 @@ class Browser:
         return self._open(urllib.request.Request(BASE + path))
 
     def post(self, path: str, fields: dict) -> tuple[int, str]:
-        data = urllib.parse.urlencode(fields).encode()
+        data = urllib.parse.urlencode(fields, doseq=True).encode()
         return self._open(urllib.request.Request(BASE + path, data=data))
 
     def _open(self, request) -> tuple[int, str]:
@@ -140,12 +104,11 @@ def reporter(
     browser = Browser()
     while not stop.is_set():
         status, html = browser.get("/konto/login/")
-        form = FormReader()
-        form.feed(html)
+        fields = form_fields(html, start='<form method="post" action="/konto/login/"')
         status, _ = browser.post(
             "/konto/login/",
             {
-                "csrfmiddlewaretoken": form.fields.get("csrfmiddlewaretoken", ""),
+                "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken", [""])[0],
                 "username": email,
                 "password": PASSWORD,
             },
@@ -161,17 +124,16 @@ def reporter(
         if status != 200:
             time.sleep(0.1)
             continue
-        form = FormReader()
-        form.feed(html)
+        fields = form_fields(html, start='<form method="post"')
         prefix = f"n{indicator_id}-"
-        if prefix + "value" not in form.fields:
+        if prefix + "value" not in fields:
             raise SystemExit(f"{code}: the form has no field {prefix}value")
         value += 1
-        form.fields[prefix + "value"] = str(value)
-        form.fields[prefix + "numerator"] = ""
-        form.fields[prefix + "denominator"] = ""
-        form.fields[prefix + "confirm"] = "on"  # a large move is confirmed, as a person would
-        status, _ = browser.post(page, form.fields)
+        fields[prefix + "value"] = [str(value)]
+        fields[prefix + "numerator"] = [""]
+        fields[prefix + "denominator"] = [""]
+        fields[prefix + "confirm"] = ["on"]  # a large move is confirmed, as a person would
+        status, _ = browser.post(page, fields)
         seen[status] = seen.get(status, 0) + 1
         if status == 302:
             acked.append((code, indicator_id, YEAR, value))

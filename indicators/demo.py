@@ -116,6 +116,25 @@ def _person(rng: random.Random, membership: Membership, role: str, code: str) ->
 
 
 @transaction.atomic
+
+def _membership(
+    org: Municipality,
+    *,
+    applied_on: datetime.date,
+    joined_on: datetime.date,
+    left_on: datetime.date | None = None,
+) -> Membership:
+    """A membership decided on the day it began; resigned when it has ended."""
+    status = Membership.Status.RESIGNED if left_on else Membership.Status.ACTIVE
+    return Membership(
+        organisation=org,
+        status=status,
+        applied_on=applied_on,
+        decision_date=joined_on,
+        joined_on=joined_on,
+        left_on=left_on,
+    )
+
 def demo_seed(*, params: DemoParameters) -> dict[str, int]:
     """Create the demo data set. The caller makes sure the database holds no other data."""
     rng = random.Random(params.seed)
@@ -136,27 +155,13 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
     memberships, people, populations = [], [], []
     for org in chosen:
         joined = datetime.date(rng.randint(1995, 2016), rng.randint(1, 12), rng.randint(1, 28))
-        memberships.append(
-            Membership(
-                organisation=org,
-                status=Membership.Status.ACTIVE,
-                applied_on=joined - datetime.timedelta(days=rng.randint(30, 120)),
-                decision_date=joined,
-                joined_on=joined,
-            )
-        )
+        applied = joined - datetime.timedelta(days=rng.randint(30, 120))
+        memberships.append(_membership(org, applied_on=applied, joined_on=joined))
     for org in former:
         joined = datetime.date(rng.randint(1995, 2008), rng.randint(1, 12), rng.randint(1, 28))
-        memberships.append(
-            Membership(
-                organisation=org,
-                status=Membership.Status.RESIGNED,
-                applied_on=joined - datetime.timedelta(days=60),
-                decision_date=joined,
-                joined_on=joined,
-                left_on=joined + datetime.timedelta(days=rng.randint(800, 4000)),
-            )
-        )
+        left = joined + datetime.timedelta(days=rng.randint(800, 4000))
+        applied = joined - datetime.timedelta(days=60)
+        memberships.append(_membership(org, applied_on=applied, joined_on=joined, left_on=left))
     Membership.objects.bulk_create(memberships)
     for membership in memberships:
         for role in (ContactPerson.Role.POLITICIAN, ContactPerson.Role.OFFICIAL):

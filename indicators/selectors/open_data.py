@@ -89,21 +89,19 @@ def values_open_data(
     Ordered by organisation, indicator and year, so pages are stable. Open data is the common
     catalogue's figures; members' own figures (no revision) are shown on their pages only.
     """
-    values = IndicatorValue.objects.filter(indicator__owner__isnull=True)
-    if indicator_id is not None:
-        values = values.filter(indicator_id=indicator_id)
-    if revision_code:
-        values = values.filter(indicator__revision__code=revision_code)
-    if organisation_id is not None:
-        values = values.filter(organisation_id=organisation_id)
-    if organisation_codes is not None:
-        values = values.filter(organisation__code__in=organisation_codes)
-    if county_code:
-        values = values.filter(organisation__county__code=county_code)
-    if year_from is not None:
-        values = values.filter(year__gte=year_from)
-    if year_to is not None:
-        values = values.filter(year__lte=year_to)
+    asked = {
+        "indicator_id": indicator_id,
+        "indicator__revision__code": revision_code or None,
+        "organisation_id": organisation_id,
+        "organisation__code__in": organisation_codes,
+        "organisation__county__code": county_code or None,
+        "year__gte": year_from,
+        "year__lte": year_to,
+    }
+    values = IndicatorValue.objects.filter(
+        indicator__owner__isnull=True,
+        **{lookup: wanted for lookup, wanted in asked.items() if wanted is not None},
+    )
     count = values.count()
     values = values.order_by(
         *([swedish("organisation__name")] if by_name else []),

@@ -4,7 +4,6 @@ as the membership's history, and a former member's logins lose their access with
 stays as history."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +18,7 @@ from members.services import (
     membership_resign,
     organisation_access_grant,
 )
+from tests.html_forms import form_fields
 from tests.members.factories import (
     ContactPersonFactory,
     MembershipApplicationFactory,
@@ -33,49 +33,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 APPLICATIONS = reverse("admin:members_membershipapplication_changelist")
 MEMBERSHIPS = reverse("admin:members_membership_changelist")
-
-
-class _FormFields(HTMLParser):
-    """The fields a browser would submit from the page's main form (inputs, selects,
-    textareas with their current values)."""
-
-    def __init__(self):
-        super().__init__()
-        self.data: dict[str, list[str]] = {}
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
-            if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-def form_data(html: str) -> dict[str, list[str]]:
-    parser = _FormFields()
-    parser.feed(html)
-    return parser.data
 
 
 @pytest.fixture
@@ -102,7 +59,7 @@ def test_the_organisation_page_cannot_set_a_membership_to_resigned(admin_client,
     assert 'name="memberships-0-status"' not in html
 
     # A crafted post with the inline's fields changes nothing either.
-    data = form_data(html)
+    data = form_fields(html, start='id="municipality_form"')
     data.update(
         {
             "memberships-TOTAL_FORMS": ["1"],
