@@ -22,6 +22,7 @@ from common.spreadsheets import Sheet, csv_bytes, safe_cell, xlsx_bytes
 from indicators.models import Indicator, IndicatorValue
 from members.models import ContactPerson, MembershipApplication
 from members.services import membership_approve
+from tests.admin_imports import CSV, XLSX, export
 from tests.indicators.factories import IndicatorValueFactory
 from tests.indicators.reporting_support import YEAR, page_post, year_url
 from tests.members.factories import (
@@ -209,19 +210,6 @@ def test_the_indicator_download_has_the_sekom_average_of_each_year(client):
 
 # --- Admin exports (django-import-export) ------------------------------------------------
 
-CSV, XLSX = "0", "1"
-
-
-def admin_export(client, model, fmt):
-    url = reverse(f"admin:{model}_export")
-    form = client.get(url).context["form"]
-    data = {"format": fmt, "resource": "0"}
-    data.update({name: "on" for name in form.fields if name not in ("format", "resource")})
-    data.pop("export_items", None)
-    response = client.post(url, data)
-    assert response.status_code == 200
-    return response.content
-
 
 @PREFIXES
 def test_the_admin_value_export_neutralises_a_comment_from_the_year_form(
@@ -234,12 +222,12 @@ def test_the_admin_value_export_neutralises_a_comment_from_the_year_form(
         year=YEAR - 1,
         value="-3.5",
     )
-    content = admin_export(admin_client, "indicators_indicatorvalue", CSV)
+    content = export(admin_client, "indicators_indicatorvalue", CSV)
     assert_csv_neutralised(content, typed)
     header, *rows = csv_cells(content)
     # A negative number stays as it is.
     assert "-3.5" in [row[header.index("värde")] for row in rows]
-    content = admin_export(admin_client, "indicators_indicatorvalue", XLSX)
+    content = export(admin_client, "indicators_indicatorvalue", XLSX)
     assert_xlsx_neutralised(content, typed)
     header, *rows = [[cell.value for cell in row] for row in xlsx_cells(content)]
     assert "-3.5" in [row[header.index("värde")] for row in rows]
@@ -285,8 +273,8 @@ def test_the_admin_contact_export_neutralises_a_phone_number_typed_by_an_applica
     )
     typed = ContactPerson.objects.get(role="official").phone
     assert typed.startswith(("=", "+", "-", "@"))
-    assert_csv_neutralised(admin_export(admin_client, "members_contactperson", CSV), typed)
-    assert_xlsx_neutralised(admin_export(admin_client, "members_contactperson", XLSX), typed)
+    assert_csv_neutralised(export(admin_client, "members_contactperson", CSV), typed)
+    assert_xlsx_neutralised(export(admin_client, "members_contactperson", XLSX), typed)
 
 
 @PREFIXES
@@ -294,8 +282,8 @@ def test_the_admin_membership_and_catalogue_exports_neutralise_names(admin_clien
     MembershipFactory(organisation=MunicipalityFactory(code="9901", name=payload))
     Indicator.objects.filter(revision__code="2023", code="GN.7").update(name=payload)
     for model in ["members_membership", "indicators_indicator"]:
-        assert_csv_neutralised(admin_export(admin_client, model, CSV), payload)
-        assert_xlsx_neutralised(admin_export(admin_client, model, XLSX), payload)
+        assert_csv_neutralised(export(admin_client, model, CSV), payload)
+        assert_xlsx_neutralised(export(admin_client, model, XLSX), payload)
 
 
 # --- The fee list and the completeness overview -------------------------------------------

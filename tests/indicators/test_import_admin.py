@@ -9,27 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import ImportRun, Indicator, IndicatorValue
+from tests.admin_imports import CSV, XLSX, confirm, export, preview
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
-
-CSV, XLSX = "0", "1"  # the admin's formats, in the order the admin classes list them
-
-
-def preview(client, model, name, content, fmt=CSV):
-    return client.post(
-        reverse(f"admin:{model}_import"),
-        {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
-    )
-
-
-def confirm(client, model, response):
-    form = response.context.get("confirm_form")
-    assert form is not None, [
-        (row.number, row.error_dict) for row in response.context["result"].invalid_rows
-    ] or response.context["form"].errors
-    return client.post(reverse(f"admin:{model}_process_import"), form.initial, follow=True)
 
 
 def value_preview(client, name, content, layout="table", **extra):
@@ -48,19 +32,6 @@ def value_confirm(client, response):
         else response.context["form"].errors
     )
     return client.post(reverse(f"admin:{VALUES}_process_import"), form, follow=True)
-
-
-def export(client, model, fmt=CSV, **filters):
-    url = reverse(f"admin:{model}_export")
-    if filters:
-        url += "?" + "&".join(f"{k}={v}" for k, v in filters.items())
-    form = client.get(url).context["form"]
-    data = {"format": fmt, "resource": "0"}
-    data.update({name: "on" for name in form.fields if name not in ("format", "resource")})
-    data.pop("export_items", None)
-    response = client.post(url, data)
-    assert response.status_code == 200, response.content.decode()[:2000]
-    return response.content
 
 
 def values_table():

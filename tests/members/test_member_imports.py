@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 import tablib
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,27 +17,12 @@ from members.resources import (
     MembershipImportRefused,
     MembershipResource,
 )
+from tests.admin_imports import CSV, XLSX, confirm, export, preview
 from tests.members.factories import ContactPersonFactory, MembershipFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
-CSV, XLSX = "0", "1"  # the admin's formats, in the order the admin classes list them
 CONTACTS = "members_contactperson"
-
-
-def preview(client, model, name, content, fmt=CSV):
-    return client.post(
-        reverse(f"admin:{model}_import"),
-        {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
-    )
-
-
-def confirm(client, model, response):
-    form = response.context.get("confirm_form")
-    assert form is not None, [
-        (row.number, row.error_dict) for row in response.context["result"].invalid_rows
-    ] or response.context["form"].errors
-    return client.post(reverse(f"admin:{model}_process_import"), form.initial, follow=True)
 
 
 def row_errors(response) -> dict[int, list[str]]:
@@ -46,17 +30,6 @@ def row_errors(response) -> dict[int, list[str]]:
         row.number: [message for messages in row.error_dict.values() for message in messages]
         for row in response.context["result"].invalid_rows
     }
-
-
-def export(client, model, fmt=CSV):
-    url = reverse(f"admin:{model}_export")
-    form = client.get(url).context["form"]
-    data = {"format": fmt, "resource": "0"}
-    data.update({name: "on" for name in form.fields if name not in ("format", "resource")})
-    data.pop("export_items", None)
-    response = client.post(url, data)
-    assert response.status_code == 200, response.content.decode()[:2000]
-    return response.content
 
 
 def contacts_table():
