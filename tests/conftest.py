@@ -29,6 +29,15 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request leaves its language active in the thread; the next test expects Swedish."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

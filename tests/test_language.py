@@ -13,7 +13,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from indicators.models import Target
 from tests.indicators.factories import IndicatorValueFactory, OwnIndicatorFactory
@@ -29,13 +28,6 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSA
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    # A request leaves its language active in the thread; later tests expect Swedish.
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture

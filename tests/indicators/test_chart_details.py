@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 PAYLOAD = '<a href="https://evil.example/">e</a>'
 
 
-@pytest.fixture(autouse=True)
-def _swedish_afterwards():
-    yield
-    translation.deactivate()
-
-
 def _block(trends: dict, code: str) -> dict:
     return next(b for b in trends["indicators"] + trends["own_indicators"] if b["code"] == code)
 

@@ -24,12 +24,6 @@ from tests.members.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _swedish_afterwards():
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def vaggeryd():
     organisation = MembershipFactory(organisation=MunicipalityFactory(code="0665")).organisation

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from indicators.models import Indicator
 from members.models import SiteState
@@ -14,12 +13,6 @@ from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _swedish_afterwards():
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
