@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "members",
     "indicators",
+    "conversations",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,13 @@ SITE_URL = os.environ.get("SITE_URL", SITE_URL_DEFAULT).rstrip("/")
 # remind_reporters --send sends the same reminder (member, year, missing figures) at most
 # once in this many days, so it is safe to run daily from cron.
 REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", "14"))
+
+# Questions between members (conversations): the texts are kept this many days, then emptied
+# (`manage.py expire_question_texts`, daily); who asked whom about what stays, for the counts.
+# A member user may send this many questions a day, and a member receive this many.
+QUESTION_TEXT_RETENTION_DAYS = int(os.environ.get("QUESTION_TEXT_RETENTION_DAYS", "180"))
+QUESTIONS_PER_USER_PER_DAY = int(os.environ.get("QUESTIONS_PER_USER_PER_DAY", "5"))
+QUESTIONS_PER_RECEIVER_PER_DAY = int(os.environ.get("QUESTIONS_PER_RECEIVER_PER_DAY", "10"))
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

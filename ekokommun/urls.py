@@ -63,5 +63,6 @@ urlpatterns = [
     path("api/v1/", _api_urls()),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
+    path("", include("conversations.urls")),
     path("", include("indicators.urls")),
 ]

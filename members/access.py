@@ -14,12 +14,14 @@ The rules (views, services, the API and templates ask these functions; none deci
 - Contact persons' names and addresses are for the office and for users with current access to
   a current member, never for the public (and never through the open API).
 - Only a current member can be given reporters.
+- Questions between members are for members: a user with current access (reader or reporter)
+  to a current member asks on that member's behalf; the office, as the office, does not ask.
 
 Admin classes keep Django's own `has_*_permission` hooks: those are the admin site's, not ours.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Municipality, OrganisationAccess, is_current_member
@@ -93,6 +95,25 @@ def sees_contacts(*, user) -> bool:
         .filter(is_current_member("organisation"), user=user)
         .exists()
     )
+
+
+def asking_organisations(*, user) -> QuerySet[Municipality]:
+    """The current members `user` may ask other members on behalf of: those it has current
+    access to (reader or reporter). Empty for anonymous users, switched-off accounts and the
+    office's own accounts without access rows."""
+    if not _signed_in(user):
+        return Municipality.objects.none()
+    return (
+        Municipality.objects.active_members()
+        .filter(access__in=OrganisationAccess.objects.current().filter(user=user))
+        .distinct()
+        .in_swedish_order()
+    )
+
+
+def may_ask(*, user) -> bool:
+    """Whether `user` may ask another member a question (and see the ask links). One query."""
+    return _signed_in(user) and asking_organisations(user=user).exists()
 
 
 def access_grant_check(*, organisation: Municipality, level: str) -> None:

@@ -5,8 +5,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from indicators.models import Indicator
+from members.models import Municipality
 from tests.indicators.factories import IndicatorValueFactory
-from tests.members.factories import MembershipFactory, MunicipalityFactory, UserFactory
+from tests.members.factories import (
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganisationAccessFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +26,10 @@ NOT_GET = {
     "password_reset_confirm",  # a one-time token (tested in tests/members)
     "account_activate",  # a one-time token (tested in tests/members)
     "two_factor_qr",  # exists only while an enrolment is under way (tested below)
+    "question_pause",  # POST only
 }
+# Pages for a member's users only (the office, as the office, does not ask other members).
+MEMBER_ONLY = {"question_new": "/fraga/0680/GN.6a/"}
 PUBLIC = {
     "healthz": "/healthz",
     "home": "/",
@@ -98,7 +107,7 @@ def site(reference_data):
 
 
 def test_every_get_url_of_the_site_is_in_this_test():
-    listed = set(PUBLIC) | set(LOGGED_IN) | set(REDIRECTS) | NOT_GET
+    listed = set(PUBLIC) | set(LOGGED_IN) | set(REDIRECTS) | set(MEMBER_ONLY) | NOT_GET
     assert _names(get_resolver().url_patterns) == listed
 
 
@@ -117,6 +126,18 @@ def test_a_logged_in_get_url_answers_head_with_200(client, site, name):
     url = LOGGED_IN[name].format(**site)
     assert client.get(url).status_code == 200
     assert client.head(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("name", sorted(MEMBER_ONLY))
+def test_a_member_users_get_url_answers_head_with_200(client, site, name):
+    MembershipFactory(organisation=MunicipalityFactory(code="0680"))
+    user = UserFactory()
+    OrganisationAccessFactory(user=user, organisation=Municipality.objects.get(code="0665"))
+    client.force_login(user)
+    url = MEMBER_ONLY[name]
+    assert client.get(url).status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b"", url
 
 
 @pytest.mark.parametrize("name", sorted(REDIRECTS))

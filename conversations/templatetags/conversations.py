@@ -1,0 +1,25 @@
+from django import template
+
+from conversations import selectors
+from conversations.forms import PauseForm
+from members import access
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may_ask(context) -> bool:
+    """Whether the viewer may ask members questions (shows the "Fråga" links). Asked once per
+    page: `{% may_ask as can_ask %}`."""
+    request = context.get("request")
+    return request is not None and access.may_ask(user=request.user)
+
+
+@register.inclusion_tag("conversations/_reporting_section.html", takes_context=True)
+def questions_section(context, organisation: dict) -> dict:
+    """The organisation's sent and received questions and its pause, on the reporting page."""
+    return {
+        "organisation": organisation,
+        "questions": selectors.questions_of(organisation=organisation["id"]),
+        "pause_form": PauseForm() if organisation.get("can_write") else None,
+    }

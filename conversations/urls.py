@@ -1,0 +1,8 @@
+from django.urls import path
+
+from conversations import views
+
+urlpatterns = [
+    path("fraga/<str:code>/<str:indicator>/", views.question_new, name="question_new"),
+    path("fragor/<str:code>/paus/", views.question_pause, name="question_pause"),
+]
