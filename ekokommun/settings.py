@@ -306,15 +306,17 @@ CACHES = {
 # Background jobs (Celery, ekokommun/celery.py): a worker runs the tasks and one celery beat
 # starts the scheduled ones. The broker is the site's Redis unless CELERY_BROKER_URL names
 # another (a database of its own is wise: the cache's may be flushed or evicted). Without a
-# broker (development, `make run`, tests) tasks run eagerly, in the process that queues them,
-# and raise their errors there; the schedule then runs only where `make beat` is started.
+# broker (development, `make run`, tests) tasks run eagerly, in the process that queues them;
+# the schedule runs only where `make beat` is started.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
     raise ImproperlyConfigured(
         "CELERY_TASK_ALWAYS_EAGER=false needs a broker: set CELERY_BROKER_URL (or REDIS_URL)."
     )
-CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", True)
+# Run eagerly, a failed task is logged and its retries run at once; tests make failures raise
+# (tests/conftest.py), which Celery's eager retries do not survive.
+CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 # No task's caller waits for a result, so none is stored (no result backend).
