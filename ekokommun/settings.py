@@ -308,7 +308,7 @@ CACHES = {
 # another (a database of its own is wise: the cache's may be flushed or evicted). Without a
 # broker (development, `make run`, tests) tasks run eagerly, in the process that queues them;
 # the schedule runs only where `make beat` is started.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
     raise ImproperlyConfigured(
