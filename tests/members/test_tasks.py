@@ -98,3 +98,29 @@ def test_the_daily_retention_task_removes_what_has_expired():
     assert done["applications"] == 1
     assert not MembershipApplication.objects.exists()
     assert tasks.apply_retention.delay().get()["applications"] == 0
+
+
+def test_the_password_reset_email_goes_through_the_queue(client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(
+        "olle", email="olle@vaggeryd.example.se", password="Gammalt-2024"
+    )
+    with mock.patch.object(send_email, "delay") as delay:
+        response = client.post("/konto/password_reset/", {"email": "olle@vaggeryd.example.se"})
+    assert response.status_code == 302
+    (data,) = delay.call_args.args
+    assert data["to"] == ["olle@vaggeryd.example.se"]
+    assert "/konto/reset/" in data["body"]
+
+
+def test_a_broker_outage_on_password_reset_is_logged_and_the_page_still_answers(client, caplog):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(
+        "olle", email="olle@vaggeryd.example.se", password="Gammalt-2024"
+    )
+    with mock.patch.object(send_email, "delay", side_effect=ConnectionError("broker down")):
+        response = client.post("/konto/password_reset/", {"email": "olle@vaggeryd.example.se"})
+    assert response.status_code == 302
+    assert any("Failed to queue password reset" in r.getMessage() for r in caplog.records)
