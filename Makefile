@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 UV_VERSION ?= 0.13.9
 
-.PHONY: install run test test-sqlite lint migrate data clean serve bench lock python
+.PHONY: install run test test-sqlite lint migrate data clean serve bench lock python worker beat
 
 # Stops with a clear message, before anything is created, when no interpreter fits.
 python:
@@ -81,6 +81,21 @@ serve: install
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn ekokommun.wsgi --workers $(WORKERS) \
 		--bind 127.0.0.1:8000 --graceful-timeout 10
+# Background jobs (Celery): workers (as many as wanted, on any machine) and exactly one beat,
+# all on the same broker. Without CELERY_BROKER_URL (or REDIS_URL) the targets use this
+# machine's Redis, database 1 (the cache's is another).
+CELERY_BROKER_DEFAULT ?= redis://127.0.0.1:6379/1
+CELERY_ENV = CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$${REDIS_URL:-$(CELERY_BROKER_DEFAULT)}}"
+# beat remembers when each entry last ran; a writable place outside the code tree.
+BEAT_SCHEDULE_FILE ?= $${XDG_STATE_HOME:-$$HOME/.local/state}/ekokommun/celerybeat-schedule
+
+worker: migrate
+	$(CELERY_ENV) $(VENV)/bin/celery -A ekokommun worker -l info
+
+beat: install
+	mkdir -p "$$(dirname "$(BEAT_SCHEDULE_FILE)")"
+	$(CELERY_ENV) $(VENV)/bin/celery -A ekokommun beat -l info --schedule "$(BEAT_SCHEDULE_FILE)"
+
 # Benchmarks on this machine's PostgreSQL, each in a database of its own; not timed tests.
 # They need wrk (apt-get install wrk) and restart PostgreSQL once (the fault run).
 bench: install

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -308,4 +309,55 @@ CACHES = {
     # Each process's copy in front of the shared cache; safe because entries never change under
     # their versioned keys (common/data_version.py).
     "local": LOCAL_CACHE,
+}
+
+# Background jobs (Celery, ekokommun/celery.py): a worker runs the tasks and one celery beat
+# starts the scheduled ones. The broker is the site's Redis unless CELERY_BROKER_URL names
+# another (a database of its own is wise: the cache's may be flushed or evicted). Without a
+# broker (development, `make run`, tests) tasks run eagerly, in the process that queues them;
+# the schedule runs only where `make beat` is started.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+if not CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_ALWAYS_EAGER=false needs a broker: set CELERY_BROKER_URL (or REDIS_URL)."
+    )
+# Run eagerly, a failed task is logged and its retries run at once; tests make failures raise
+# (tests/conftest.py), which Celery's eager retries do not survive.
+CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+# No task's caller waits for a result, so none is stored (no result backend).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has finished, not when a worker takes it, and a worker takes
+# one at a time: a worker that dies mid-task leaves it to another (the tasks are idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after this long: longer than the
+# longest task (the weekly Kolada sync), or it would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(6 * 3600)))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The domain-free e-mail task lives outside the apps that autodiscovery searches.
+CELERY_IMPORTS = ["common.tasks"]
+# celery beat's schedule (Europe/Stockholm). Reminders run daily: REMINDER_INTERVAL_DAYS
+# decides how often one member is actually reminded.
+CELERY_BEAT_SCHEDULE = {
+    "kolada-sync-weekly": {
+        "task": "indicators.tasks.kolada_sync",
+        "schedule": crontab(minute=0, hour=3, day_of_week="mon"),
+    },
+    "remind-reporters-daily": {
+        "task": "indicators.tasks.remind_reporters",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    "apply-retention-daily": {
+        "task": "members.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }

@@ -1,7 +1,7 @@
 from functools import wraps
 
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,7 @@ from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import accessibility_statement, healthz, language_switch
 from indicators.api import api
 from members import admin_gdpr
+from members.forms import QueuedPasswordResetForm
 
 handler500 = "ekokommun.views.server_error"
 
@@ -61,6 +62,11 @@ urlpatterns = [
     path("konto/tvastegs/aktivera/", two_factor.enrol, name="two_factor_enrol"),
     path("konto/tvastegs/qr.svg", two_factor.qr_code, name="two_factor_qr"),
     path("api/v1/", _api_urls()),
+    path(
+        "konto/password_reset/",
+        PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("conversations.urls")),

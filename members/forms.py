@@ -1,15 +1,22 @@
 """Forms for the membership path: they parse and check input; the services do the work."""
 
+import logging
+
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.mail import email_queue
 from members.models import ContactPerson, MembershipApplication, Municipality
 from members.selectors import organisation_application_block, organisation_choices
 from members.services import ContactDetails, reporting_account_activate
 from members.validation import validate_not_in_future, validate_pdf
+
+logger = logging.getLogger(__name__)
 
 
 class DateInput(forms.DateInput):
@@ -298,3 +305,30 @@ class AccountActivateForm(SetPasswordForm):
         return reporting_account_activate(
             user=self.user, password=self.cleaned_data["new_password1"]
         )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its e-mail sent by the queue (common.tasks.send_email, with
+    retries) instead of during the request. Nothing is written first, so it is queued at once."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            html = render_to_string(html_email_template_name, context)
+            message.attach_alternative(html, "text/html")
+        try:
+            email_queue(message)
+        except Exception:
+            # As Django's own form does: the page never tells whether the address has an
+            # account, so a broker outage is logged, not shown.
+            logger.exception("Failed to queue password reset email to %s", context["user"].pk)

@@ -58,3 +58,13 @@ def _login_lockout_off(settings):
     # django-axes needs the request, which client.login() does not pass; the tests of the
     # lockout itself turn it back on.
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_eagerly():
+    """Tasks run in the test's own process even where the shell names a broker (REDIS_URL):
+    a test never leaves work in a real queue. ekokommun/settings.py decides this for `make run`
+    (tests/test_tasks.py checks it in fresh processes)."""
+    from ekokommun.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)

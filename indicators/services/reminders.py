@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.mail import email_queue_after_commit
 from indicators.models import ReminderSent
 from indicators.selectors import reminder_figure_set, reminders_last_sent
 from members.models import Municipality
@@ -32,7 +33,7 @@ def mail_backend_is_real(connection=None) -> bool:
 
 @dataclass
 class RemindersOutcome:
-    sent: int  # messages handed to the backend
+    sent: int  # messages queued for sending (common.tasks.send_email)
     delivered: bool  # the backend is a real one (see mail_backend_is_real)
     skipped: list[dict]  # reminders sent recently enough, with "last_sent"
 
@@ -61,11 +62,9 @@ def reminders_send(
             continue
         messages.append(_reminder_message(reminder=reminder, year=year, addresses=addresses))
         sent_for.append((reminder, addresses))
-    connection = get_connection()
-    delivered = mail_backend_is_real(connection)
+    # The backend the worker hands the messages to (the same settings everywhere).
+    delivered = mail_backend_is_real()
     if messages:
-        with connection:
-            connection.send_messages(messages)
         organisations = dict(
             Municipality.objects.filter(
                 code__in=[reminder["code"] for reminder, _addresses in sent_for]
@@ -82,6 +81,8 @@ def reminders_send(
                 )
                 for reminder, addresses in sent_for
             )
+            # Queued once the memory of them is committed; the task retries a mail outage.
+            email_queue_after_commit(*messages)
     return RemindersOutcome(sent=len(messages), delivered=delivered, skipped=skipped)
 
 

@@ -1,9 +1,11 @@
 """E-mail for the membership services: rendered inside the transaction (a template error rolls
-the write back), sent only after it commits."""
+the write back), queued for sending (common.tasks.send_email, with retries) only after it
+commits."""
 
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from common.mail import email_queue_after_commit
 
 # --- e-mail -------------------------------------------------------------------------------
 
@@ -16,9 +18,6 @@ def _message(template: str, context: dict, *, to: list[str]) -> EmailMessage:
 
 
 def _send_after_commit(*messages: EmailMessage) -> None:
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    # robust: a mail server outage after the commit is logged, it does not undo the decision.
-    transaction.on_commit(send, robust=True)
+    # A mail server or broker outage after the commit is retried, then logged; it never undoes
+    # the decision.
+    email_queue_after_commit(*messages)

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from indicators.models import ReminderSent
@@ -35,7 +36,9 @@ def umea():
 
 def remind(**options) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("remind_reporters", year=YEAR, stdout=out, stderr=err, **options)
+    # The reminders are queued once their memory commits (the test's transaction never does).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("remind_reporters", year=YEAR, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
 
 
