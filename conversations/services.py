@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.mail import email_queue_after_commit
 from conversations import selectors
 from conversations.models import (
     MESSAGE_MAX,
@@ -122,15 +123,6 @@ def _emails(*, question: Question, subject_data: dict, recipients: list[str]) ->
     return [to_receiver, copy]
 
 
-def _send_after_commit(messages: list) -> None:
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    # robust: a mail server outage after the commit is logged; the question is kept.
-    transaction.on_commit(send, robust=True)
-
-
 @transaction.atomic
 def question_send(
     *,
@@ -195,7 +187,10 @@ def question_send(
     recipients = [contacts["official"].email]
     if question.to_politician:
         recipients.append(contacts["politician"].email)
-    _send_after_commit(_emails(question=question, subject_data=subject_data, recipients=recipients))
+    # Queued (common.tasks.send_email, with retries) once the question is committed.
+    email_queue_after_commit(
+        *_emails(question=question, subject_data=subject_data, recipients=recipients)
+    )
     return question
 
 

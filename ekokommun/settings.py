@@ -360,4 +360,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.apply_retention",
         "schedule": crontab(minute=30, hour=2),
     },
+    "expire-question-texts-daily": {
+        "task": "conversations.tasks.expire_question_texts",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }

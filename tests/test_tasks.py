@@ -80,6 +80,7 @@ def test_the_tasks_are_registered_under_their_names():
         "indicators.tasks.kolada_sync",
         "indicators.tasks.remind_reporters",
         "members.tasks.apply_retention",
+        "conversations.tasks.expire_question_texts",
     } <= set(app.tasks)
 
 
@@ -89,5 +90,6 @@ def test_the_beat_schedule_syncs_kolada_weekly_and_reminds_and_retains_daily():
     assert by_task["indicators.tasks.kolada_sync"] == crontab(minute=0, hour=3, day_of_week="mon")
     assert by_task["indicators.tasks.remind_reporters"] == crontab(minute=0, hour=8)
     assert by_task["members.tasks.apply_retention"] == crontab(minute=30, hour=2)
+    assert by_task["conversations.tasks.expire_question_texts"] == crontab(minute=45, hour=2)
     app.loader.import_default_modules()
     assert set(by_task) <= set(app.tasks)
