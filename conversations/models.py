@@ -8,7 +8,7 @@ and is written by them), after which `question_texts_expire` empties it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -125,3 +125,89 @@ class QuestionPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} ≤ {self.until}"
+
+
+class MailKind(models.TextChoices):
+    """The e-mails a person can say no to (the unsubscribe link in each)."""
+
+    YEAR_SUMMARY = "year_summary", _("årssammanfattning till kontaktpersonerna")
+    DIGEST = "digest", _("årlig sammanfattning (prenumeration)")
+
+
+class YearSummarySent(models.Model):
+    """A member's year summary went to both contact persons: exactly once per member and year
+    when the year became complete (the row is the guard), again only when the office sends it."""
+
+    organisation = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("medlem")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    sent_at = models.DateTimeField(_("skickad"), auto_now=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skickad av"),
+        help_text=_("Tomt när året blev komplett och sammanfattningen gick av sig själv."),
+    )
+    recipients = models.PositiveSmallIntegerField(_("mottagare"), default=0)
+
+    class Meta:
+        verbose_name = _("skickad årssammanfattning")
+        verbose_name_plural = _("skickade årssammanfattningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="yearsummarysent_one_per_member_year"
+            ),
+            models.CheckConstraint(
+                name="yearsummarysent_year_from_1990", condition=Q(year__gte=1990)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}"
+
+
+class DigestSubscription(models.Model):
+    """A member user (often a politician) who wants the yearly summary of its members."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_subscription",
+        verbose_name=_("användare"),
+    )
+    language = models.CharField(
+        _("språk"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    created_at = models.DateTimeField(_("prenumererar sedan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prenumeration på årlig sammanfattning")
+        verbose_name_plural = _("prenumerationer på årlig sammanfattning")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class MailOptOut(models.Model):
+    """An address that asked, through the link in an e-mail, to get no more of one kind."""
+
+    email = models.EmailField(_("e-post"))
+    kind = models.CharField(_("slag"), max_length=20, choices=MailKind.choices)
+    created_at = models.DateTimeField(_("avregistrerad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avregistrering")
+        verbose_name_plural = _("avregistreringar")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "kind", name="mailoptout_one_per_address_kind"),
+            models.CheckConstraint(
+                name="mailoptout_kind_valid", condition=Q(kind__in=["year_summary", "digest"])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.kind})"

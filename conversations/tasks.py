@@ -9,3 +9,25 @@ from conversations.services import question_texts_expire
 def expire_question_texts() -> int:
     """Empty question texts older than QUESTION_TEXT_RETENTION_DAYS (daily); idempotent."""
     return question_texts_expire()
+
+
+@shared_task(name="conversations.tasks.year_summaries_send")
+def year_summaries_send(pairs: list[list[int]]) -> int:
+    """Check each (member, year) that was just reported and send its summary when the year has
+    become complete; returns how many went out. Idempotent (one summary per member and year)."""
+    from conversations.summaries import year_summary_send_if_complete
+
+    return sum(
+        year_summary_send_if_complete(organisation_id=organisation_id, year=year)
+        for organisation_id, year in pairs
+    )
+
+
+@shared_task(name="conversations.tasks.digest_send")
+def digest_send(year: int | None = None) -> int:
+    """The yearly digest to its subscribers (beat: in April, for the year before)."""
+    from django.utils import timezone
+
+    from conversations.summaries import digest_send as send
+
+    return send(year=year or timezone.localdate().year - 1)

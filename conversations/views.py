@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conversations import selectors, services
+from conversations import selectors, services, summaries
 from conversations.forms import PauseForm, QuestionForm
+from conversations.models import DigestSubscription, MailKind
 from indicators.forms import add_service_errors
 from members import access
 from members.models import Municipality
@@ -100,3 +101,37 @@ def question_pause(request, code: str):
         {"form": form, "organisation": organisation},
         status=400,
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token: str):
+    """The link in every summary e-mail: works without logging in. GET asks, POST does it, so a
+    mail program that follows links to preview them unsubscribes nobody."""
+    found = summaries.unsubscribe_read(token=token)
+    if found is None:
+        return render(request, "conversations/unsubscribe.html", {"invalid": True}, status=400)
+    email, kind = found
+    done = False
+    if request.method == "POST":
+        summaries.unsubscribe_apply(email=email, kind=kind)
+        done = True
+    context = {"email": email, "kind_label": MailKind(kind).label, "done": done}
+    return render(request, "conversations/unsubscribe.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def digest(request):
+    """Subscribe to (or leave) the yearly summary of one's members."""
+    if not access.may_ask(user=request.user):
+        raise PermissionDenied(_("Den årliga sammanfattningen är för medlemmarnas användare."))
+    if request.method == "POST":
+        if request.POST.get("subscribe"):
+            summaries.digest_subscribe(user=request.user, language=request.LANGUAGE_CODE)
+            messages.success(request, _("Du prenumererar nu på den årliga sammanfattningen."))
+        else:
+            summaries.digest_unsubscribe(user=request.user)
+            messages.success(request, _("Du prenumererar inte längre."))
+        return redirect("digest")
+    subscribed = DigestSubscription.objects.filter(user=request.user).first()
+    return render(request, "conversations/digest.html", {"subscription": subscribed})

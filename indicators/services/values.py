@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from indicators import validation
+from indicators.hooks import values_written
 from indicators.models import Indicator, IndicatorValue
 from indicators.services.figures import figures_values_changed
 from indicators.services.upsert import UpsertResult, ValueKey, upsert_orm, upsert_postgresql
@@ -201,6 +202,14 @@ def values_upsert(
         )
     if result.created or result.updated:
         site_data_changed()  # cached public pages and figures are rebuilt on next view
+        # Other apps follow reported years (a year that became complete: indicators/hooks.py).
+        values_written(
+            organisation_years={
+                (r.organisation_id, r.year)
+                for r in rows
+                if r.indicator.reported_by == Indicator.ReportedBy.MEMBER
+            }
+        )
     return result
 
 
