@@ -364,4 +364,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conversations.tasks.expire_question_texts",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The yearly digest after the reporting season (members report by the end of March).
+    "digest-yearly": {
+        "task": "conversations.tasks.digest_send",
+        "schedule": crontab(minute=0, hour=9, day_of_month=15, month_of_year=4),
+    },
 }

@@ -45,6 +45,7 @@ def test_every_action_of_the_map_is_there():
         "download",
         "call the API",
         "the office's start page",
+        "ask a member",
     ]
 
 

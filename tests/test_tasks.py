@@ -81,6 +81,8 @@ def test_the_tasks_are_registered_under_their_names():
         "indicators.tasks.remind_reporters",
         "members.tasks.apply_retention",
         "conversations.tasks.expire_question_texts",
+        "conversations.tasks.year_summaries_send",
+        "conversations.tasks.digest_send",
     } <= set(app.tasks)
 
 
@@ -91,5 +93,8 @@ def test_the_beat_schedule_syncs_kolada_weekly_and_reminds_and_retains_daily():
     assert by_task["indicators.tasks.remind_reporters"] == crontab(minute=0, hour=8)
     assert by_task["members.tasks.apply_retention"] == crontab(minute=30, hour=2)
     assert by_task["conversations.tasks.expire_question_texts"] == crontab(minute=45, hour=2)
+    assert by_task["conversations.tasks.digest_send"] == crontab(
+        minute=0, hour=9, day_of_month=15, month_of_year=4
+    )
     app.loader.import_default_modules()
     assert set(by_task) <= set(app.tasks)
