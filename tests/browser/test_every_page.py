@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import expect
 
+from conversations.summaries import unsubscribe_token
 from tests.browser.drawing import draw_every_chart
 from tests.members.factories import OrganisationAccessFactory, UserFactory
 
@@ -45,6 +46,9 @@ PAGES = [
     ("reporting overview", f"/rapportera/oversikt/{YEAR}/", "staff"),
     ("admin index", "/admin/", "staff"),
     ("admin change list", "/admin/members/municipality/", "staff"),
+    ("ask a member", "/fraga/0680/GN.6a/", "reporter"),
+    ("yearly digest", "/konto/sammanfattning/", "reporter"),
+    ("unsubscribe", "/avregistrera/{token}/", None),
 ]
 
 
@@ -73,6 +77,7 @@ def site(live_server, reference_data):
         "former": Membership.objects.filter(status=Membership.Status.RESIGNED)
         .first()
         .organisation.code,
+        "token": unsubscribe_token(email="eva.ek@vaggeryd.se", kind="year_summary"),
     }
     return cookies
 
