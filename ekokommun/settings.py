@@ -221,6 +221,16 @@ SITE_URL = os.environ.get("SITE_URL", SITE_URL_DEFAULT).rstrip("/")
 # once in this many days, so it is safe to run daily from cron.
 REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", "14"))
 
+# Kolada's open API (indicators/kolada/, `manage.py kolada_sync`): the base URL (tests and
+# staging point it at a stub), timeouts in seconds, retries on 429/5xx and broken connections,
+# and the contact that the User-Agent names so that RKA can reach whoever runs the fetches.
+KOLADA_URL = os.environ.get("KOLADA_URL", "https://api.kolada.se/v2").rstrip("/")
+KOLADA_CONNECT_TIMEOUT = float(os.environ.get("KOLADA_CONNECT_TIMEOUT", "5"))
+KOLADA_READ_TIMEOUT = float(os.environ.get("KOLADA_READ_TIMEOUT", "60"))
+KOLADA_RETRIES = int(os.environ.get("KOLADA_RETRIES", "4"))
+KOLADA_BACKOFF = float(os.environ.get("KOLADA_BACKOFF", "1"))
+KOLADA_CONTACT = os.environ.get("KOLADA_CONTACT", "") or f"{SITE_URL}; {OFFICE_EMAIL}"
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
