@@ -171,7 +171,14 @@ def _figures(*, indicator_codes, indicator_ids, report: KoladaSyncReport) -> lis
     if indicator_codes:
         named = Q()
         for code in indicator_codes:
-            named |= Q(code__iexact=code.strip()) | Q(kolada_kpi__iexact=code.strip())
+            # A code names the current revision's figure (or an own figure); a KPI id names
+            # every figure it fills, older revisions' included.
+            code = code.strip()
+            named |= (
+                Q(code__iexact=code, revision__is_current=True)
+                | Q(code__iexact=code, owner__isnull=False)
+                | Q(kolada_kpi__iexact=code)
+            )
         wanted = wanted.filter(named)
     chosen = []
     for indicator in wanted.select_related("owner", "revision"):
@@ -347,7 +354,8 @@ def kolada_sync(
 ) -> KoladaSyncReport:
     """Fetch the mapped figures from Kolada and store them; see the module's docstring.
 
-    `indicator_codes` are figure codes or KPI ids (all figures when empty); `years` defaults
+    `indicator_codes` are codes of the current revision (or own figures) or KPI ids (all
+    figures when empty); `years` defaults
     to every year from 1990 for national figures and to every year Kolada has for own figures;
     `municipality_codes` limit the organisations. `catalogue` also refreshes the local copy of
     Kolada's KPI catalogue. A dry run fetches and counts but writes nothing (no ImportRun
