@@ -15,6 +15,7 @@ from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed
+from indicators.admin_kolada import ImportRunFigureInline, LastKoladaSyncColumn
 from indicators.models import (
     ImportRun,
     Indicator,
@@ -44,7 +45,7 @@ class StatusBandInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(LastKoladaSyncColumn, SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
 
@@ -64,6 +65,8 @@ class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         "reported_by",
         "continues",
         "retired_on",
+        "kolada_kpi",
+        "kolada_last_sync",
     ]
     # Own figures (with an owner) are the members'; staff promote them from their own page.
     list_filter = [
@@ -421,6 +424,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["succeeded", "door", "format"]
     search_fields = ["file_name", "user__username"]
+    inlines = [ImportRunFigureInline]
     list_select_related = ["user"]
     ordering = ["-started_at", "-pk"]
 
