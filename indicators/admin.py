@@ -217,7 +217,8 @@ class IndicatorValueAdmin(
     list_select_related = ["organisation", "indicator__revision", "entered_by"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["indicator"]
-    readonly_fields = ["entered_by", "entered_at"]
+    # Provenance is the sync's to write (indicators.services.kolada_sync).
+    readonly_fields = ["entered_by", "entered_at", "source_kpi", "fetched_on"]
     show_full_result_count = False
 
     def import_action(self, request, **kwargs):
@@ -248,6 +249,8 @@ class IndicatorValueAdmin(
             if getattr(request, "restoring_version", False)
             else _("Ändrat i administrationen")
         )
+        # A number changed by hand is no longer the one fetched from Kolada.
+        fetched = change and "value" not in form.changed_data
         result = values_upsert(
             rows=[
                 ValueInput(
@@ -260,6 +263,8 @@ class IndicatorValueAdmin(
                     comment=obj.comment,
                     numerator=obj.numerator,
                     denominator=obj.denominator,
+                    source_kpi=obj.source_kpi if fetched else "",
+                    fetched_on=obj.fetched_on if fetched else None,
                 )
             ],
             user=request.user,
