@@ -269,16 +269,18 @@ def _page_rows(*, items, job: _Job, register, report: KoladaSyncReport, today) -
             elif job.years and year not in job.years:
                 report.skip(_("året begärdes inte"), indicator=indicator)
             else:
+                # Per figure: two figures of one KPI may keep different decimals.
+                figure_value = value
                 if decimal_places(value) > indicator.decimals:
                     step = Decimal(1).scaleb(-indicator.decimals)
-                    value = value.quantize(step, rounding=ROUND_HALF_UP)
+                    figure_value = value.quantize(step, rounding=ROUND_HALF_UP)
                     report.rounded[indicator.pk] = report.rounded.get(indicator.pk, 0) + 1
                     report.figure(indicator)
                 rows[(organisation_id, indicator.pk, year)] = ValueInput(
                     organisation_id=organisation_id,
                     indicator=indicator,
                     year=year,
-                    value=value,
+                    value=figure_value,
                     source_note=SOURCE_NOTE,
                     comment=None,  # a reporter's comment on a fetched value stays
                     source_kpi=kpi,

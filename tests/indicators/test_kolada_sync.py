@@ -209,3 +209,24 @@ def test_years_are_read_as_a_span_or_one_year():
     assert kolada_years("2022") == range(2022, 2023)
     with pytest.raises(ValueError):
         kolada_years("2024-2010")
+
+
+@pytest.mark.parametrize("old_decimals, new_decimals", [(1, 0), (0, 1)])
+def test_one_kpi_filling_two_figures_rounds_for_each_by_its_own_decimals(
+    kolada, members, old_decimals, new_decimals
+):
+    old_waste = Indicator.objects.get(revision__code="2012", code="GN.7")
+    new_waste = Indicator.objects.get(revision__code="2023", code="GN.6a")
+    for figure, decimals in ((old_waste, old_decimals), (new_waste, new_decimals)):
+        figure.decimals = decimals
+        figure.save()
+    kolada.get(
+        f"{KOLADA_TEST_URL}/data/kpi/U07801/year/2022",
+        json={"values": [recorded("waste_page1.json")["values"][0]]},
+    )
+    report = kolada_sync(indicator_codes=["U07801"], years=[2022])
+    expected = {0: Decimal("480"), 1: Decimal("480.4")}
+    assert stored(old_waste) == {"0665": expected[old_decimals]}
+    assert stored(new_waste) == {"0665": expected[new_decimals]}
+    rounded = old_waste if old_decimals == 0 else new_waste
+    assert report.rounded == {rounded.pk: 1}
