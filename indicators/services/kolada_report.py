@@ -48,8 +48,11 @@ class KoladaSyncReport:
             self.figure(indicator).skipped += count
 
     def figure(self, indicator: Indicator) -> FigureCounts:
-        self.labels.setdefault(indicator.pk, indicator.label)
-        return self.figures.setdefault(indicator.pk, FigureCounts())
+        counts = self.figures.get(indicator.pk)
+        if counts is None:  # the label once per figure, not once per value
+            counts = self.figures[indicator.pk] = FigureCounts()
+            self.labels[indicator.pk] = indicator.label
+        return counts
 
     def lines(self) -> list[str]:
         """The report in the site's language, as the command prints it and the run keeps it."""

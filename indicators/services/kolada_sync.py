@@ -34,7 +34,13 @@ from indicators.models import ImportRun, ImportRunFigure, Indicator, IndicatorVa
 from indicators.services.kolada_catalogue import kolada_catalogue_sync
 from indicators.services.kolada_report import KoladaSyncReport
 from indicators.services.upsert import VALUE_FIELDS
-from indicators.services.values import ValueInput, values_resolve, values_upsert, values_validate
+from indicators.services.values import (
+    ValueInput,
+    ValuesInvalid,
+    values_resolve,
+    values_upsert,
+    values_validate,
+)
 from members.models import FIRST_YEAR, Municipality
 
 # Shown with every fetched value (the licence asks for attribution).
@@ -190,17 +196,34 @@ def _page_rows(*, items, job: _Job, register, report: KoladaSyncReport, today) -
                     source_kpi=kpi,
                     fetched_on=today,
                 )
-    return _valid(list(rows.values()), report=report)
+    return list(rows.values())
 
 
-def _valid(rows: list[ValueInput], *, report: KoladaSyncReport) -> list[ValueInput]:
+def _without_problems(
+    rows: list[ValueInput], problems: dict[int, dict[str, list[str]]], *, report
+) -> list[ValueInput]:
     """The rows that keep their figure's rules; the rest skipped with the rule's message (one
     bad value does not stop a page)."""
-    problems = values_validate(rows=rows)
     for index in problems:
         messages = [m for ms in problems[index].values() for m in ms]
         report.skip(messages[0], indicator=rows[index].indicator)
     return [row for index, row in enumerate(rows) if index not in problems]
+
+
+def _upsert_valid(rows: list[ValueInput], *, report, user) -> Counter:
+    """values_upsert, which checks every row; rows it refuses are skipped with their reason
+    and the rest written (checked once in the usual case where every row is fine)."""
+    try:
+        return Counter(
+            values_upsert(rows=rows, user=user, change_reason=_("Hämtat från Kolada")).counts()
+        )
+    except ValuesInvalid as invalid:
+        rows = _without_problems(rows, invalid.problems, report=report)
+    if not rows:
+        return Counter()
+    return Counter(
+        values_upsert(rows=rows, user=user, change_reason=_("Hämtat från Kolada")).counts()
+    )
 
 
 def _counts_unwritten(rows: list[ValueInput]) -> Counter:
@@ -235,11 +258,10 @@ def _store(*, rows: list[ValueInput], report: KoladaSyncReport, user) -> None:
         for figure_rows in by_figure.values():
             indicator = figure_rows[0].indicator
             if report.dry_run:
-                counts = _counts_unwritten(figure_rows)
+                problems = values_validate(rows=figure_rows)
+                counts = _counts_unwritten(_without_problems(figure_rows, problems, report=report))
             else:
-                counts = values_upsert(
-                    rows=figure_rows, user=user, change_reason=_("Hämtat från Kolada")
-                ).counts()
+                counts = _upsert_valid(figure_rows, report=report, user=user)
             figure = report.figure(indicator)
             for name in ("created", "updated", "unchanged"):
                 setattr(figure, name, getattr(figure, name) + counts[name])

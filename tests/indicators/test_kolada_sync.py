@@ -230,3 +230,23 @@ def test_one_kpi_filling_two_figures_rounds_for_each_by_its_own_decimals(
     assert stored(new_waste) == {"0665": expected[new_decimals]}
     rounded = old_waste if old_decimals == 0 else new_waste
     assert report.rounded == {rounded.pk: 1}
+
+
+def test_a_value_outside_the_figures_range_is_skipped_with_its_reason_and_the_rest_stored(
+    kolada, members
+):
+    nature = Indicator.objects.current().get(code="GN.5")  # a share: 0-100 %
+    entry = {"kpi": "N85054", "period": 2022}
+    kolada.get(
+        f"{KOLADA_TEST_URL}/data/kpi/N85054/year/2022",
+        json={
+            "values": [
+                {**entry, "municipality": "0665", "values": [{"gender": "T", "value": 4.5}]},
+                {**entry, "municipality": "0680", "values": [{"gender": "T", "value": 150}]},
+            ]
+        },
+    )
+    report = kolada_sync(indicator_codes=["GN.5"], years=[2022])
+    assert stored(nature) == {"0665": Decimal("4.5")}
+    (reason,) = report.skipped
+    assert "högre än det högsta tillåtna" in reason
