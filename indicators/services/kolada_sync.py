@@ -136,7 +136,8 @@ def _total(entry: dict) -> dict | None:
 
 
 def _page_rows(*, items, job: _Job, register, report: KoladaSyncReport, today) -> list[ValueInput]:
-    """The values one page gives, each checked; what is not stored is counted with a reason."""
+    """The values one page gives for its figures; what is not stored is counted with a reason
+    (the figures' own rules are checked when they are stored, `_store`)."""
     rows: dict[tuple[int, int, int], ValueInput] = {}
     for entry in items:
         kpi = str(entry.get("kpi", "")).upper()
