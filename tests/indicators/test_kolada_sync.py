@@ -250,3 +250,12 @@ def test_a_value_outside_the_figures_range_is_skipped_with_its_reason_and_the_re
     assert stored(nature) == {"0665": Decimal("4.5")}
     (reason,) = report.skipped
     assert "högre än det högsta tillåtna" in reason
+
+
+def test_a_region_given_by_its_two_digit_county_code_is_found_too(kolada, members):
+    emissions = Indicator.objects.current().get(code="GN.1")
+    answer = recorded("emissions.json")
+    answer["values"][1]["municipality"] = "06"
+    kolada.get(f"{KOLADA_TEST_URL}/data/kpi/N00401/year/2021", json=answer)
+    kolada_sync(indicator_codes=["GN.1"], years=[2021])
+    assert stored(emissions)["06"] == Decimal("5.1")
