@@ -101,6 +101,7 @@ beat: install
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/bulk_load.py
+	$(PY) bench/kolada_sync.py
 	$(PY) bench/load.py
 	$(PY) bench/fault.py
 	$(PY) bench/page_weight.py

@@ -230,6 +230,16 @@ QUESTION_TEXT_RETENTION_DAYS = int(os.environ.get("QUESTION_TEXT_RETENTION_DAYS"
 QUESTIONS_PER_USER_PER_DAY = int(os.environ.get("QUESTIONS_PER_USER_PER_DAY", "5"))
 QUESTIONS_PER_RECEIVER_PER_DAY = int(os.environ.get("QUESTIONS_PER_RECEIVER_PER_DAY", "10"))
 
+# Kolada's open API (indicators/kolada/, `manage.py kolada_sync`): the base URL (tests and
+# staging point it at a stub), timeouts in seconds, retries on 429/5xx and broken connections,
+# and the contact that the User-Agent names so that RKA can reach whoever runs the fetches.
+KOLADA_URL = os.environ.get("KOLADA_URL", "https://api.kolada.se/v2").rstrip("/")
+KOLADA_CONNECT_TIMEOUT = float(os.environ.get("KOLADA_CONNECT_TIMEOUT", "5"))
+KOLADA_READ_TIMEOUT = float(os.environ.get("KOLADA_READ_TIMEOUT", "60"))
+KOLADA_RETRIES = int(os.environ.get("KOLADA_RETRIES", "4"))
+KOLADA_BACKOFF = float(os.environ.get("KOLADA_BACKOFF", "1"))
+KOLADA_CONTACT = os.environ.get("KOLADA_CONTACT", "") or f"{SITE_URL}; {OFFICE_EMAIL}"
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

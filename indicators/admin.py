@@ -15,6 +15,7 @@ from common.import_formats import FORMATS, SwedishExportMixin
 from ekokommun.admin_guards import ImportExportMixin, SimpleHistoryAdmin
 from indicators import admin_import
 from indicators.admin_export import export_values_csv_streamed
+from indicators.admin_kolada import ImportRunFigureInline, LastKoladaSyncColumn
 from indicators.models import (
     ImportRun,
     Indicator,
@@ -44,7 +45,7 @@ class StatusBandInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(LastKoladaSyncColumn, SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     formats = FORMATS
 
@@ -64,6 +65,8 @@ class IndicatorAdmin(SwedishExportMixin, ImportExportMixin, admin.ModelAdmin):
         "reported_by",
         "continues",
         "retired_on",
+        "kolada_kpi",
+        "kolada_last_sync",
     ]
     # Own figures (with an owner) are the members'; staff promote them from their own page.
     list_filter = [
@@ -214,7 +217,8 @@ class IndicatorValueAdmin(
     list_select_related = ["organisation", "indicator__revision", "entered_by"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["indicator"]
-    readonly_fields = ["entered_by", "entered_at"]
+    # Provenance is the sync's to write (indicators.services.kolada_sync).
+    readonly_fields = ["entered_by", "entered_at", "source_kpi", "fetched_on"]
     show_full_result_count = False
 
     def import_action(self, request, **kwargs):
@@ -245,6 +249,8 @@ class IndicatorValueAdmin(
             if getattr(request, "restoring_version", False)
             else _("Ändrat i administrationen")
         )
+        # A number changed by hand is no longer the one fetched from Kolada.
+        fetched = change and "value" not in form.changed_data
         result = values_upsert(
             rows=[
                 ValueInput(
@@ -257,6 +263,8 @@ class IndicatorValueAdmin(
                     comment=obj.comment,
                     numerator=obj.numerator,
                     denominator=obj.denominator,
+                    source_kpi=obj.source_kpi if fetched else "",
+                    fetched_on=obj.fetched_on if fetched else None,
                 )
             ],
             user=request.user,
@@ -421,6 +429,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["succeeded", "door", "format"]
     search_fields = ["file_name", "user__username"]
+    inlines = [ImportRunFigureInline]
     list_select_related = ["user"]
     ordering = ["-started_at", "-pk"]
 

@@ -429,6 +429,11 @@ class IndicatorValue(models.Model):
         _("nämnare"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     source_note = models.CharField(_("källa"), max_length=300, blank=True)
+    # Provenance of a fetched value (the Kolada sync): which KPI it came from and the day the
+    # value as it stands was fetched. A re-run that finds the same number leaves both alone,
+    # so the date says when Kolada last gave a new number; ImportRun says when it last looked.
+    source_kpi = models.CharField(_("Kolada-id"), max_length=10, blank=True)
+    fetched_on = models.DateField(_("hämtat"), null=True, blank=True)
     comment = models.TextField(_("kommentar"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -557,6 +562,7 @@ class ImportRun(models.Model):
         XLSX = "xlsx", _("tabell (XLSX)")
         MILJOBAROMETERN = "miljobarometern", _("Miljöbarometern")
         KOLADA = "kolada", _("Kolada (JSON)")
+        KOLADA_API = "kolada_api", _("Kolada (API)")
 
     started_at = models.DateTimeField(_("tid"), auto_now_add=True)
     user = models.ForeignKey(
@@ -587,6 +593,59 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+class ImportRunFigure(models.Model):
+    """What one run did to one figure: the admin's "last synced" and "what changed" per figure."""
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="figures", verbose_name=_("import")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="import_runs",
+        verbose_name=_("nyckeltal"),
+    )
+    created = models.PositiveIntegerField(_("nya"), default=0)
+    updated = models.PositiveIntegerField(_("ändrade"), default=0)
+    unchanged = models.PositiveIntegerField(_("oförändrade"), default=0)
+    skipped = models.PositiveIntegerField(_("överhoppade"), default=0)
+
+    class Meta:
+        verbose_name = _("import av nyckeltal")
+        verbose_name_plural = _("importer av nyckeltal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "indicator"], name="importrunfigure_one_per_run_indicator"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "run"], name="importrunfigure_by_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.indicator_id}"
+
+
+class KoladaKpi(models.Model):
+    """One KPI of Kolada's catalogue, copied by `kolada_sync --catalogue` so that reporters can
+    search it (by id and title) without a request to Kolada per keystroke."""
+
+    id = models.CharField(_("Kolada-id"), max_length=10, primary_key=True)
+    title = models.CharField(_("titel"), max_length=500)
+    description = models.TextField(_("beskrivning"), blank=True)
+    has_ou_data = models.BooleanField(_("har data per enhet"), default=False)
+    # K municipalities, L regions, A both (as Kolada writes it).
+    municipality_type = models.CharField(_("gäller"), max_length=5, blank=True)
+    publication_date = models.DateField(_("publicerat i Kolada"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("hämtat"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("nyckeltal i Kolada")
+        verbose_name_plural = _("nyckeltal i Kolada")
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.title}"
 
 
 class ReminderSent(models.Model):

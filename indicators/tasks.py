@@ -23,7 +23,7 @@ def kolada_sync() -> bool:
     if not cache.add(KOLADA_LOCK_KEY, timezone.now().isoformat(), KOLADA_LOCK_SECONDS):
         return False
     try:
-        call_command("kolada_sync")
+        call_command("kolada_sync", "--catalogue")
     finally:
         cache.delete(KOLADA_LOCK_KEY)
     return True

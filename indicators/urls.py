@@ -52,6 +52,9 @@ urlpatterns = [
             [
                 path("", views_own.own_indicator_list, name="own_indicator_list"),
                 path("nytt/", views_own.own_indicator_create, name="own_indicator_create"),
+                path(
+                    "kolada/", views_own.own_indicator_from_kolada, name="own_indicator_from_kolada"
+                ),
                 path("<int:pk>/", views_own.own_indicator_detail, name="own_indicator_detail"),
                 path("<int:pk>/anvand/", views_own.own_indicator_adopt, name="own_indicator_adopt"),
                 path("<int:pk>/mal/", views_own.own_indicator_target, name="own_indicator_target"),

@@ -32,14 +32,20 @@ def year_error(year: int, *, today: datetime.date | None = None) -> str | None:
 def value_errors(*, indicator, year: int, value: Decimal) -> dict[str, list[str]]:
     """Return {field: [messages]} for everything wrong with `value`; empty when it is valid."""
     errors: dict[str, list[str]] = {}
-    label = indicator.label
     message = year_error(year)
+    low, high = indicator.min_value, indicator.max_value
+    decimals = indicator.decimals
+    if not message and not (
+        (low is not None and value < low)
+        or (high is not None and value > high)
+        or decimal_places(value) > decimals
+    ):
+        return errors  # the usual case, checked fast: a bulk load checks every row
+    label = indicator.label
     if message:
         errors["year"] = [f"{label}: {message}"]
 
     unit = indicator.unit
-    low, high = indicator.min_value, indicator.max_value
-    decimals = indicator.decimals
     problems = []
     # What the bounds' messages say: the value as written, its label and unit.
     said = {"label": label, "value": format_decimal(value, decimal_places(value)), "unit": unit}

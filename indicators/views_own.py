@@ -3,7 +3,9 @@
 URLs (under /egna-nyckeltal/):
 - ``/egna-nyckeltal/``: every member's own figures in use (public); logged-in reporters adopt
   one from here, or define a new one. ``?org=<code>`` chooses the organisation to act for.
-- ``/egna-nyckeltal/nytt/?org=<code>``: define one (reporters of the organisation, and staff).
+- ``/egna-nyckeltal/nytt/?org=<code>``: define one (reporters of the organisation, and staff);
+  ``&q=`` searches Kolada's KPI catalogue, and POST ``/egna-nyckeltal/kolada/?org=<code>``
+  adopts a KPI as an own figure whose values are fetched from Kolada.
 - ``/egna-nyckeltal/<id>/``: one own figure: definition, where it came from, who adopted it.
 - POST ``.../<id>/anvand/`` adopt, ``.../<id>/mal/`` set the owner's target,
   ``.../<id>/avsluta/`` retire; ``.../<id>/gor-gemensamt/`` (staff) promote to the catalogue.
@@ -106,7 +108,46 @@ def own_indicator_create(request):
                 % {"label": indicator.label},
             )
             return redirect(_detail_url(indicator))
-    return render(request, "indicators/own/form.html", {"form": form, "organisation": organisation})
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "indicators/own/form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "query": query,
+            "kolada_results": selectors.kolada_kpi_search(query=query) if query else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def own_indicator_from_kolada(request):
+    """Adopt a KPI of Kolada's catalogue as an own figure; its values are fetched at once."""
+    organisation = _organisation_for_write(request, request.GET.get("org", "").strip())
+    kpi = selectors.kolada_kpi_object(kpi_id=request.POST.get("kpi", ""))
+    if kpi is None:
+        raise Http404("Nyckeltalet finns inte i Koladas katalog.")
+    back = f"{reverse('own_indicator_create')}?org={organisation.code}"
+    try:
+        indicator = services.own_indicator_from_kolada(
+            user=request.user, organisation=organisation, kpi=kpi
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    count = indicator.values.count()
+    messages.success(
+        request,
+        _(
+            "%(label)s är sparat och hämtar sina värden från Kolada: %(count)s år hittills. "
+            "Värdena hålls aktuella av den veckovisa hämtningen."
+        )
+        % {"label": indicator.label, "count": count},
+    )
+    return redirect(_detail_url(indicator))
 
 
 @require_safe

@@ -23,6 +23,7 @@ NOT_GET = {
     "own_indicator_adopt",  # POST only
     "own_indicator_target",  # POST only
     "own_indicator_retire",  # POST only
+    "own_indicator_from_kolada",  # POST only
     "password_reset_confirm",  # a one-time token (tested in tests/members)
     "account_activate",  # a one-time token (tested in tests/members)
     "two_factor_qr",  # exists only while an enrolment is under way (tested below)

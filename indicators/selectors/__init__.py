@@ -17,6 +17,7 @@ One module per sub-domain; the public names are re-exported here, so callers wri
 - office: reminders, deleted values, the office's start page
 - open_data: the rows the API and the downloads share
 - own: members' own key figures
+- kolada: the local copy of Kolada's KPI catalogue, the figures' last syncs
 """
 
 from indicators.selectors.averages import (
@@ -30,6 +31,11 @@ from indicators.selectors.catalogue import (
     indicator_summary,
     reported_indicators,
     same_code,
+)
+from indicators.selectors.kolada import (
+    kolada_kpi_object,
+    kolada_kpi_search,
+    kolada_last_syncs,
 )
 from indicators.selectors.member import (
     TARGET_LABELS,
@@ -85,6 +91,9 @@ from indicators.selectors.reporting import (
 )
 
 __all__ = [
+    "kolada_kpi_object",
+    "kolada_kpi_search",
+    "kolada_last_syncs",
     "current_indicators",
     "current_and_own_indicators",
     "same_code",

@@ -8,18 +8,22 @@ transaction each), by sub-domain:
 - promotion: an own figure becomes a figure of the common catalogue
 - targets: a member's own targets
 - reminders: e-mail reminders about missing figures
+- kolada_sync, kolada_catalogue: fetch figures and the KPI catalogue from Kolada
 
 The public names are re-exported here, so `from indicators.services import values_upsert`
 keeps working; patch a name in the module that defines it.
 """
 
 from indicators.services.catalogue import catalogue_load
+from indicators.services.kolada_catalogue import kolada_catalogue_sync
+from indicators.services.kolada_sync import KoladaSyncReport, kolada_sync
 from indicators.services.own_indicators import (
     DEFINITION_FIELDS,
     OWN_CODE_PREFIX,
     own_indicator_adopt,
     own_indicator_create,
     own_indicator_family,
+    own_indicator_from_kolada,
     own_indicator_retire,
 )
 from indicators.services.promotion import own_indicator_promote
@@ -46,6 +50,10 @@ from indicators.services.values import (
 from indicators.validation import TARGET_LAST_YEAR
 
 __all__ = [
+    "KoladaSyncReport",
+    "kolada_catalogue_sync",
+    "kolada_sync",
+    "own_indicator_from_kolada",
     "DEFINITION_FIELDS",
     "DEVELOPMENT_MAIL_BACKENDS",
     "OWN_CODE_PREFIX",

@@ -76,6 +76,11 @@ def _indicator_load(*, revision: Revision, item: dict) -> Indicator:
             "input_scale": Decimal(item.get("input_scale", "1")),
         },
     )
+    # The shipped Kolada id fills an empty one only: staff correct it in the admin (the ids
+    # are unconfirmed, see the fixture's kolada_kpi_comment) and a reload keeps their choice.
+    if item.get("kolada_kpi") and not indicator.kolada_kpi:
+        indicator.kolada_kpi = item["kolada_kpi"]
+        indicator.save(update_fields=["kolada_kpi"])
     return indicator
 
 

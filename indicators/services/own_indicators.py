@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from indicators.services.guards import require_write
+from indicators.services.kolada_sync import kolada_sync
 from indicators.services.targets import target_form_errors, target_save
 from members.models import Municipality
 
@@ -205,4 +206,33 @@ def own_indicator_retire(*, user, indicator: Indicator, on=None) -> Indicator:
     if indicator.retired_on is None:
         indicator.retired_on = on or datetime.date.today()
         indicator.save(update_fields=["retired_on"])
+    return indicator
+
+
+def _unit_from_title(title: str) -> str:
+    """Kolada has no unit field; its titles end with the unit after a comma ("..., kg/inv")."""
+    head, comma, tail = title.rpartition(",")
+    unit = tail.strip() if comma else ""
+    return unit[:50] if unit and len(unit) <= 50 else _("värde")
+
+
+def own_indicator_from_kolada(*, user, organisation: Municipality, kpi) -> Indicator:
+    """Adopt a KPI of Kolada's catalogue (a KoladaKpi) as the member's own figure, then fill
+    its values for every year Kolada has (the weekly sync keeps them current).
+
+    The figure is saved first, in its own transaction; if Kolada does not answer now, the
+    figure stays and the next sync fills it. Raises ValidationError as own_indicator_create.
+    """
+    indicator = own_indicator_create(
+        user=user,
+        organisation=organisation,
+        name=kpi.title[:200],
+        description=kpi.description,
+        unit=_unit_from_title(kpi.title),
+        direction=Indicator.Direction.HIGHER,
+        decimals=2,
+        source="Kolada (RKA)",
+        kolada_kpi=kpi.id,
+    )
+    kolada_sync(indicator_ids=[indicator.pk], user=user)
     return indicator

@@ -53,7 +53,18 @@ def _values_by_keys(keys: list[ValueKey]) -> list[IndicatorValue]:
     return [found[key] for key in keys]
 
 
-VALUE_FIELDS = ("value", "status", "source_note", "comment", "numerator", "denominator")
+VALUE_FIELDS = (
+    "value",
+    "status",
+    "source_note",
+    "source_kpi",
+    "comment",
+    "numerator",
+    "denominator",
+)
+# Written with a new or changed value but never compared: a re-fetch of the same number on
+# another day is unchanged (no history row), and keeps the day it was first fetched.
+WRITTEN_FIELDS = ("fetched_on",)
 
 
 def _history_user(user):
@@ -90,7 +101,7 @@ def upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
             indicator=row.indicator,
             year=row.year,
             entered_by=user,
-            **{name: getattr(row, name) for name in VALUE_FIELDS},
+            **{name: getattr(row, name) for name in (*VALUE_FIELDS, *WRITTEN_FIELDS)},
         )
         (updated if current else created).append(value)
         result._values.append(value)
@@ -104,7 +115,7 @@ def upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
             batch_size=batch_size,
             update_conflicts=True,
             unique_fields=["organisation", "indicator", "year"],
-            update_fields=[*VALUE_FIELDS, "entered_by", "entered_at"],
+            update_fields=[*VALUE_FIELDS, *WRITTEN_FIELDS, "entered_by", "entered_at"],
         )
     history = IndicatorValue.history
     for objs, is_update in ((created, False), (updated, True)):
@@ -159,7 +170,7 @@ def _copy_rows(cursor, table: str, columns: list[str], lines: Iterable[str]) -> 
 def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     stage = "indicators_value_stage"
-    stage_columns = ["organisation_id", "indicator_id", "year", *VALUE_FIELDS]
+    stage_columns = ["organisation_id", "indicator_id", "year", *VALUE_FIELDS, *WRITTEN_FIELDS]
     now = timezone.now()
     user_id = user.pk if user is not None else None
     history_user = _history_user(user)
@@ -183,9 +194,11 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                         str(row.value),
                         _copy_text(row.status),
                         _copy_text(row.source_note),
+                        _copy_text(row.source_kpi),
                         _copy_text(row.comment),
                         _copy_text(row.numerator),
                         _copy_text(row.denominator),
+                        _copy_text(row.fetched_on),
                     )
                 )
                 + "\n"
@@ -229,7 +242,8 @@ def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:
     """INSERT ... ON CONFLICT DO UPDATE from the staging table, touching only rows that differ,
     returning each written row and whether it is new."""
     assignments = ", ".join(
-        f"{name} = EXCLUDED.{name}" for name in [*VALUE_FIELDS, "entered_by_id", "entered_at"]
+        f"{name} = EXCLUDED.{name}"
+        for name in [*VALUE_FIELDS, *WRITTEN_FIELDS, "entered_by_id", "entered_at"]
     )
     current = ", ".join(f"t.{name}" for name in VALUE_FIELDS)
     incoming = ", ".join(f"EXCLUDED.{name}" for name in VALUE_FIELDS)

@@ -4,6 +4,7 @@ Every door (the year form, the admin, both importers, the Kolada sync, the API) 
 to values_upsert or values_save_year; deleting goes through value_delete / values_delete.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -36,6 +37,9 @@ class ValueInput:
     comment: str | None = ""
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    # Provenance of a fetched value (the Kolada sync); empty for what people enter.
+    source_kpi: str = ""
+    fetched_on: datetime.date | None = None
 
 
 def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]]:

@@ -50,3 +50,22 @@ def world(waste):
         membership=members["1730"].memberships.get(), name="Eva Ek", email="eva.ek@eda.se"
     )
     return members
+
+
+# --- kolada ---------------------------------------------------------------------------------
+KOLADA_TEST_URL = "https://kolada.test/v2"
+
+
+@pytest.fixture
+def kolada(settings):
+    """Kolada's API stubbed in-process (`responses`): every request must match a registered
+    answer (anything else is refused, nothing passes through to the network), and every
+    registered answer must be asked for."""
+    import responses
+
+    settings.KOLADA_URL = KOLADA_TEST_URL
+    settings.KOLADA_RETRIES = 2
+    settings.KOLADA_BACKOFF = 0
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as stub:
+        stub.passthru_prefixes = ()
+        yield stub

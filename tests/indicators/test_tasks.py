@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_the_weekly_task_runs_kolada_sync():
     with mock.patch.object(tasks, "call_command") as call_command:
         result = tasks.kolada_sync.delay()
-    call_command.assert_called_once_with("kolada_sync")
+    call_command.assert_called_once_with("kolada_sync", "--catalogue")
     assert result.get() is True
     assert cache.get(tasks.KOLADA_LOCK_KEY) is None  # released for next week
 
