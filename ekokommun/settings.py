@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "members",
     "indicators",
+    "examples",
 ]
 
 MIDDLEWARE = [

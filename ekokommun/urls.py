@@ -64,4 +64,5 @@ urlpatterns = [
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("members.urls")),
     path("", include("indicators.urls")),
+    path("", include("examples.urls")),
 ]
