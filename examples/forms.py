@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from examples.validation import MAX_TEXT, validate_attachment
+from examples.validation import MAX_TEXT, validate_attachment, years_errors
 from members.models import FIRST_YEAR
 
 LINK_SLOTS = 3
@@ -94,6 +94,19 @@ class GoodExampleForm(forms.Form):
                 if n == 1
                 else "",
             )
+
+    def clean(self):
+        data = super().clean()
+        # The services' rule, so the form shows it beside the fields with the others.
+        if "year_from" in data and "year_to" in data:
+            errors = years_errors(
+                year_from=data["year_from"],
+                year_to=data["year_to"],
+                this_year=timezone.localdate().year,
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return data
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
