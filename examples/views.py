@@ -13,7 +13,7 @@ URLs (under /goda-exempel/):
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -77,6 +77,14 @@ def attachment(request, pk: int, attachment_pk: int):
         as_attachment=not found.is_image,
         filename=found.name,
     )
+    if request.method == "HEAD":
+        # Monitoring's HEAD: the same headers, and no file read.
+        handle.close()
+        head = HttpResponse(content_type=found.content_type)
+        for name in ("Content-Length", "Content-Disposition"):
+            if name in response:
+                head[name] = response[name]
+        response = head
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

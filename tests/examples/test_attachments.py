@@ -52,9 +52,7 @@ def test_a_gif_that_decodes_is_still_refused_only_png_jpeg_and_webp_are_images(v
         )
 
 
-def test_a_real_pdf_and_png_are_accepted_and_served_with_their_type_and_nosniff(
-    client, vaggeryd
-):
+def test_a_real_pdf_and_png_are_accepted_and_served_with_their_type_and_nosniff(client, vaggeryd):
     example = GoodExampleFactory(organisation=vaggeryd)
     pdf = services.good_example_attachment_add(
         example=example, upload=_upload("../../etc/Beslut.pdf", pdf_bytes("Beslut"))

@@ -81,9 +81,12 @@ def test_the_new_pages_run_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         assert client.get(reverse("good_example_bank"), {"q": "matavfall"}).status_code == 200
     with django_assert_num_queries(5):
-        assert client.get(
-            reverse("good_example_bank"), {"storlek": "10000-25000", "lan": "06"}
-        ).status_code == 200
+        assert (
+            client.get(
+                reverse("good_example_bank"), {"storlek": "10000-25000", "lan": "06"}
+            ).status_code
+            == 200
+        )
     with django_assert_num_queries(5):
         assert client.get(reverse("good_example_detail", args=[examples[0].pk])).status_code == 200
     with django_assert_num_queries(1):
@@ -118,4 +121,6 @@ def test_the_database_refuses_years_out_of_order_and_a_published_example_without
     with transaction.atomic(), pytest.raises(IntegrityError):
         GoodExampleFactory(organisation=vaggeryd, status="unknown")
     with transaction.atomic(), pytest.raises(IntegrityError):
-        GoodExampleLinkFactory(example=GoodExampleFactory(organisation=vaggeryd), url="javascript:x")
+        GoodExampleLinkFactory(
+            example=GoodExampleFactory(organisation=vaggeryd), url="javascript:x"
+        )
