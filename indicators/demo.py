@@ -116,6 +116,7 @@ def _person(rng: random.Random, membership: Membership, role: str, code: str) ->
 
 
 @transaction.atomic
+
 def _membership(
     org: Municipality,
     *,
@@ -133,7 +134,6 @@ def _membership(
         joined_on=joined_on,
         left_on=left_on,
     )
-
 
 def demo_seed(*, params: DemoParameters) -> dict[str, int]:
     """Create the demo data set. The caller makes sure the database holds no other data."""
