@@ -174,3 +174,37 @@ def test_the_form_explains_its_errors_in_swedish_beside_the_fields(
     assert "Inget sparades" in html
     assert "Slutåret kan inte vara före startåret." in html
     assert not GoodExample.objects.exists()
+
+
+def test_the_reporter_changes_a_draft_and_submits_it_from_its_list(
+    client, vaggeryd, waste, reporter
+):
+    from tests.examples.factories import GoodExampleFactory
+
+    draft = GoodExampleFactory(organisation=vaggeryd, status="draft", title="Första försöket")
+    client.force_login(reporter)
+    mine = client.get(reverse("good_example_mine") + "?org=0665").content.decode()
+    assert reverse("good_example_edit", args=[draft.pk]) in mine and "Utkast" in mine
+    response = client.post(
+        reverse("good_example_edit", args=[draft.pk]),
+        {
+            "indicator": waste.pk,
+            "title": "Andra försöket",
+            "text": "Bättre beskrivet.",
+            "year_from": 2019,
+            "year_to": 2021,
+            "skicka": "1",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.year_to, draft.status) == ("Andra försöket", 2021, "submitted")
+
+
+def test_the_bank_speaks_english(client, vaggeryd):
+    from tests.examples.factories import GoodExampleFactory
+
+    GoodExampleFactory(organisation=vaggeryd)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("good_example_bank"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Good examples" in html and "All sizes" in html and "1 example" in html
