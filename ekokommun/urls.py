@@ -71,4 +71,5 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("conversations.urls")),
     path("", include("indicators.urls")),
+    path("", include("examples.urls")),
 ]

@@ -2,10 +2,13 @@
 pages), never 405. The URL list is checked against the URLconf, so a new page is not missed."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from examples.services import good_example_attachment_add
 from indicators.models import Indicator
 from members.models import Municipality
+from tests.examples.factories import GoodExampleFactory, png_bytes
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import (
     MembershipFactory,
@@ -62,6 +65,11 @@ PUBLIC = {
     "values": "/api/v1/values/?indicator=GN.6a",
     "openapi-json": "/api/v1/schema/",
     "openapi-view": "/api/v1/docs/",
+    "good_examples": "/api/v1/good-examples/",
+    "good_example_bank": "/goda-exempel/",
+    "good_example_feed": "/goda-exempel/feed/",
+    "good_example_detail": "/goda-exempel/{example}/",
+    "good_example_attachment": "/goda-exempel/{example}/bilaga/{attachment}/",
 }
 # Answer 302 (a redirect), for GET and HEAD alike.
 REDIRECTS = {
@@ -81,6 +89,9 @@ LOGGED_IN = {  # as staff, who may see every page
     "two_factor_verify": "/konto/tvastegs/",
     "two_factor_enrol": "/konto/tvastegs/aktivera/",
     "admin_personal_data": "/admin/personuppgifter/",
+    "good_example_create": "/goda-exempel/nytt/?org=0665",
+    "good_example_mine": "/goda-exempel/mina/?org=0665",
+    "good_example_edit": "/goda-exempel/{draft}/andra/",
 }
 
 
@@ -97,14 +108,26 @@ def _names(patterns) -> set[str]:
 
 
 @pytest.fixture
-def site(reference_data):
+def site(reference_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     vaggeryd = MembershipFactory(organisation=MunicipalityFactory(code="0665")).organisation
     waste = Indicator.objects.get(revision__is_current=True, code="GN.6a")
     IndicatorValueFactory(organisation=vaggeryd, indicator=waste, year=2024, value=400)
     own = Indicator.objects.create(
         owner=vaggeryd, code="E.1", name="Laddpunkter", unit="st", display_order=1
     )
-    return {"own": own.pk, "waste": waste.pk}
+    example = GoodExampleFactory(organisation=vaggeryd)
+    attachment = good_example_attachment_add(
+        example=example, upload=SimpleUploadedFile("foto.png", png_bytes())
+    )
+    draft = GoodExampleFactory(organisation=vaggeryd, status="draft")
+    return {
+        "own": own.pk,
+        "waste": waste.pk,
+        "example": example.pk,
+        "attachment": attachment.pk,
+        "draft": draft.pk,
+    }
 
 
 def test_every_get_url_of_the_site_is_in_this_test():

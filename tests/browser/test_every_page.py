@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from conversations.summaries import unsubscribe_token
 from tests.browser.drawing import draw_every_chart
+from tests.examples.factories import GoodExampleFactory
 from tests.members.factories import OrganisationAccessFactory, UserFactory
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -49,6 +50,10 @@ PAGES = [
     ("ask a member", "/fraga/0680/GN.6a/", "reporter"),
     ("yearly digest", "/konto/sammanfattning/", "reporter"),
     ("unsubscribe", "/avregistrera/{token}/", None),
+    ("good examples", "/goda-exempel/", None),
+    ("good example", "/goda-exempel/{example}/", None),
+    ("new good example", "/goda-exempel/nytt/?org=0665", "reporter"),
+    ("own good examples", "/goda-exempel/mina/?org=0665", "reporter"),
 ]
 
 
@@ -69,7 +74,9 @@ def site(live_server, reference_data):
         client = Client()
         client.force_login(user)
         cookies[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    example = GoodExampleFactory(organisation=Municipality.objects.get(code="0665"), year_from=2018)
     cookies["ids"] = {
+        "example": example.pk,
         "own": Indicator.objects.filter(owner__code="0665").order_by("pk").first().pk,
         "waste": Indicator.objects.get(revision__is_current=True, code="GN.6a").pk,
         # The member page as a region and as a former member sees it (other figures, texts).

@@ -14,6 +14,9 @@ from members.models import Membership, Municipality, Population
 pytestmark = pytest.mark.django_db
 
 YEARS = range(1995, 2025)  # 30 years
+# The member page reads the member's published good examples (examples.selectors.
+# member_examples): one more query than the other pages, for all its figures at once.
+CEILINGS = {"/kommun/0665/": 9}
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def test_every_public_page_stays_within_eight_queries(
         reverse("search") + "?q=a",
     ]
     for url in pages:
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(CEILINGS.get(url, 8)):
             response = client.get(url)
         assert response.status_code == 200, url
 
@@ -115,7 +118,7 @@ def test_own_figures_and_the_yearly_report_keep_the_ceiling(
         reverse("own_indicator_detail", args=[figures[0].pk]),
     ]
     for url in pages:
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(CEILINGS.get(url, 8)):
             response = client.get(url)
         assert response.status_code == 200, url
     html = client.get(reverse("member_report", args=["0665", 2024])).content.decode()
