@@ -91,7 +91,7 @@ def landing(request):
     user_organisations = selectors.organisations_for_user(user=request.user)
     code = request.GET.get("org", "").strip()
     if code:
-        organisation = get_object_or_404(Municipality, code=code)
+        organisation = get_object_or_404(Municipality.objects.with_is_member(), code=code)
         level = access.access_level(user=request.user, organisation=organisation)
         if level is None:
             raise PermissionDenied(
@@ -103,6 +103,7 @@ def landing(request):
                 "code": organisation.code,
                 "name": organisation.name,
                 "can_write": level == access.WRITE,
+                "is_member": organisation.is_member,
             }
         ]
     elif access.acts_as_office(user=request.user):

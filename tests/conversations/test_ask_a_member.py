@@ -133,3 +133,15 @@ def test_unknown_member_or_figure_answers_404(client, asker):
     client.force_login(asker)
     assert client.get(reverse("question_new", args=["9999", "GN.6a"])).status_code == 404
     assert client.get(reverse("question_new", args=["0665", "XX.1"])).status_code == 404
+
+
+def test_the_reporting_page_for_one_member_lists_its_questions_too(
+    client, asker, kalix, vaggeryd, django_capture_on_commit_callbacks
+):
+    # The page the form returns to names the member (?org=): the list is there as well.
+    client.force_login(asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ASK, {"asking": "0665", "message": QUESTION})
+    assert response["Location"] == "/rapportera/?org=0665"
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-questions="sent"' in page and QUESTION in page
