@@ -108,6 +108,31 @@ def _after_save(request, example: GoodExample, *, submitted: bool):
     return redirect(reverse("good_example_mine") + f"?org={example.organisation.code}")
 
 
+def _form_page(request, *, organisation, example, choices, initial: dict, write):
+    """The example's form, new or edited: saved through `write` (a service) when valid, its
+    refusal shown beside the fields, the page again otherwise."""
+    form = GoodExampleForm(
+        request.POST or None, request.FILES or None, indicators=choices, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "skicka" in request.POST
+        try:
+            saved = write(
+                indicator=Indicator.objects.get(pk=form.cleaned_data["indicator"]),
+                submit=submit,
+                **form.service_arguments(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_save(request, saved, submitted=submit)
+    return render(
+        request,
+        "examples/form.html",
+        {"form": form, "organisation": organisation, "example": example},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def create(request):
@@ -118,26 +143,14 @@ def create(request):
     for pk, label in choices:
         if label.split(" ", 1)[0].lower() == wanted.lower():
             initial["indicator"] = pk
-    form = GoodExampleForm(
-        request.POST or None, request.FILES or None, indicators=choices, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        submit = "skicka" in request.POST
-        try:
-            example = services.good_example_create(
-                user=request.user,
-                organisation=organisation,
-                indicator=Indicator.objects.get(pk=form.cleaned_data["indicator"]),
-                submit=submit,
-                **form.service_arguments(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _after_save(request, example, submitted=submit)
-    return render(
-        request, "examples/form.html", {"form": form, "organisation": organisation, "example": None}
-    )
+
+    def write(**fields):
+        return services.good_example_create(user=request.user, organisation=organisation, **fields)
+
+    return _form_page(
+        request, organisation=organisation, example=None, choices=choices, initial=initial,
+        write=write,
+    )  # fmt: skip
 
 
 @login_required
@@ -155,28 +168,14 @@ def edit(request, pk: int):
     initial["indicator"] = example.indicator_id
     for n, link in enumerate(example.links.all()[:3], start=1):
         initial[f"link_{n}_url"], initial[f"link_{n}_label"] = link.url, link.label
-    form = GoodExampleForm(
-        request.POST or None, request.FILES or None, indicators=choices, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        submit = "skicka" in request.POST
-        try:
-            example = services.good_example_update(
-                user=request.user,
-                example=example,
-                indicator=Indicator.objects.get(pk=form.cleaned_data["indicator"]),
-                submit=submit,
-                **form.service_arguments(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _after_save(request, example, submitted=submit)
-    return render(
-        request,
-        "examples/form.html",
-        {"form": form, "organisation": organisation, "example": example},
-    )
+
+    def write(**fields):
+        return services.good_example_update(user=request.user, example=example, **fields)
+
+    return _form_page(
+        request, organisation=organisation, example=example, choices=choices, initial=initial,
+        write=write,
+    )  # fmt: skip
 
 
 @login_required
