@@ -31,9 +31,10 @@ NOT_GET = {
     "account_activate",  # a one-time token (tested in tests/members)
     "two_factor_qr",  # exists only while an enrolment is under way (tested below)
     "question_pause",  # POST only
+    "unsubscribe",  # a signed token (tested in tests/conversations, and HEAD below)
 }
 # Pages for a member's users only (the office, as the office, does not ask other members).
-MEMBER_ONLY = {"question_new": "/fraga/0680/GN.6a/"}
+MEMBER_ONLY = {"question_new": "/fraga/0680/GN.6a/", "digest": "/konto/sammanfattning/"}
 PUBLIC = {
     "healthz": "/healthz",
     "home": "/",
@@ -162,6 +163,15 @@ def test_a_member_users_get_url_answers_head_with_200(client, site, name):
     assert client.get(url).status_code == 200
     head = client.head(url)
     assert head.status_code == 200 and head.content == b"", url
+
+
+def test_the_unsubscribe_link_answers_head_without_login(client, site):
+    from conversations.summaries import unsubscribe_token
+
+    url = "/avregistrera/" + unsubscribe_token(email="a@example.se", kind="digest") + "/"
+    assert client.get(url).status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
 
 
 @pytest.mark.parametrize("name", sorted(REDIRECTS))
