@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ekokommun import two_factor
 from ekokommun.auth import EmailAuthenticationForm
 from ekokommun.views import accessibility_statement, healthz, language_switch
+from examples.api import router as good_examples_router
 from indicators.api import api
 from members import admin_gdpr
 from members.forms import QueuedPasswordResetForm
@@ -34,6 +35,11 @@ def _head_as_get(view):
             request.method = "HEAD"
 
     return wrapper
+
+
+# The open API is composed here, at the top: the good examples app adds its endpoints to the
+# indicators' API without indicators knowing the app (the layers import only downwards).
+api.add_router("/good-examples/", good_examples_router)
 
 
 def _api_urls():

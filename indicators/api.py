@@ -16,7 +16,6 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from examples.api import router as good_examples_router
 from indicators.models import Revision
 from indicators.selectors import indicator_by_code, indicator_catalogue, values_open_data
 from members.cache import public_page
@@ -341,7 +340,3 @@ def values(request, filters: Query[ValueFilters], paging: Query[PageParams]):
         limit=paging.page_size,
     )
     return {**page_links(request, paging, count), "results": rows}
-
-
-# Good examples behind the figures (examples/api.py).
-api.add_router("/good-examples/", good_examples_router)

@@ -1,4 +1,5 @@
-"""The layers import only downwards (shared/architecture.md): `members` imports nothing from
+"""The layers import only downwards (shared/architecture.md): `members` imports nothing from the
+apps above it, `indicators` nothing from the apps between members (questions, good examples),
 `indicators`, and the common layer imports nothing from either app or the project package
 (Django and the standard library are fine). Read from the source files' syntax trees, so an
 import inside a function or behind TYPE_CHECKING counts as much as one at the top."""
@@ -12,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 RULES = {
     # package: packages it must not import
-    "members": {"indicators"},
+    "members": {"indicators", "conversations", "examples"},
+    # The apps between members (questions, good examples) build on indicators, never the reverse:
+    # indicators calls them only through its hooks (indicators/hooks.py).
+    "indicators": {"conversations", "examples"},
     "common": {"members", "indicators", "ekokommun"},
 }
 
