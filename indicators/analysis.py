@@ -123,8 +123,12 @@ def strong_set(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
 
 def top_quarter(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
     """The best quarter, strictly (no minimum): the members that "hör till de starkaste"."""
-    size = math.ceil(len(recent(latest)) / 4)
-    return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
+    return strongest(latest=latest, lower_is_better=lower_is_better, limit=top_quarter_size(latest))
+
+
+def top_quarter_size(latest: dict[int, dict]) -> int:
+    """How many members top_quarter() holds (a quarter of the recent ones, rounded up)."""
+    return math.ceil(len(recent(latest)) / 4)
 
 
 def improvers(

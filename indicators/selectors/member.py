@@ -26,7 +26,11 @@ from members.models import (
 
 
 def member_trends(
-    *, code: str, data_version: int | None = None, until: int | None = None
+    *,
+    code: str,
+    data_version: int | None = None,
+    until: int | None = None,
+    with_learn_from: bool = True,
 ) -> dict | None:
     """Everything the member page shows, for every current indicator (at most 8 queries).
 
@@ -36,9 +40,13 @@ def member_trends(
     members to learn from. The member's own figures (`own_indicators`, retired ones as ended
     series) get the same series, targets, verdict and target tracking, but no averages and no
     examples: they are the member's alone. `until` leaves out values after that year (the
-    yearly report). None when no organisation has the code.
+    yearly report). Without `with_learn_from` (the report shows no "Lär av") every block's
+    list of members to learn from is empty and the other members' values are not read.
+    None when no organisation has the code.
     """
-    organisation, populations = _organisation_and_populations(code=code)
+    organisation, populations = _organisation_and_populations(
+        code=code, with_members=with_learn_from
+    )
     if organisation is None:
         return None
     indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
@@ -57,8 +65,12 @@ def member_trends(
         data_version=data_version,
     )
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
-    pools = _learn_from_pools(
-        indicators, averages=averages, kind=organisation.kind, data_version=data_version
+    pools = (
+        _learn_from_pools(
+            indicators, averages=averages, kind=organisation.kind, data_version=data_version
+        )
+        if with_learn_from
+        else {}
     )
     blocks = []
     for indicator in indicators:
@@ -74,11 +86,15 @@ def member_trends(
             for year in sorted(per_year)
             if until is None or year <= until
         ]
-        block |= _learn_from_block(
-            block,
-            pool=pools.get(indicator.pk, {"latest": {}, "improvers": []}),
-            organisation=organisation,
-            populations=populations,
+        block |= (
+            _learn_from_block(
+                block,
+                pool=pools.get(indicator.pk, {"strong": [], "top": [], "improvers": []}),
+                organisation=organisation,
+                populations=populations,
+            )
+            if with_learn_from
+            else NO_LEARN_FROM
         )
         blocks.append(block)
     return {
@@ -94,9 +110,14 @@ def member_trends(
     }
 
 
-def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, dict[int, int]]:
+NO_LEARN_FROM = {"learn_from": [], "learn_from_strongest": False, "learn_from_note": ""}
+
+
+def _organisation_and_populations(
+    *, code: str, with_members: bool = True
+) -> tuple[Municipality | None, dict[int, int]]:
     """The organisation `code` (or None) and every active member's latest population, for
-    "similar size": one query."""
+    "similar size" (only its own `with_members` False): one query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
@@ -113,7 +134,7 @@ def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, di
             last_joined_on=Subquery(ended.values("joined_on")[:1]),
             last_left_on=Subquery(ended.values("left_on")[:1]),
         )
-        .filter(Q(code=code) | Q(is_member=True))
+        .filter(Q(code=code) | Q(is_member=True) if with_members else Q(code=code))
     )
     organisation, populations = None, {}
     for candidate in organisations:
@@ -164,13 +185,15 @@ def _member_targets(
 def _learn_from_pools(
     indicators: list[Indicator], *, averages: dict, kind: str, data_version: int | None
 ) -> dict[int, dict]:
-    """Per indicator, the recent latest values and improvers of the members of `kind`
+    """Per indicator, the strong set, best quarter and improvers among the members of `kind`
     (cached by the data version: one query when not cached)."""
     # The averages already tell the newest year of each indicator: no extra query for "recent".
     newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
     lower_is_better = {i.pk: i.lower_is_better for i in indicators}
     return versioned(
-        "learn-from",
+        # Named anew when what it holds changed: an entry of the old shape may still be cached
+        # under the same data version.
+        "learn-from-pool",
         version=data_version,
         parts=(kind, *sorted(newest_years.items())),
         compute=lambda: _recent_latest_values(
@@ -184,9 +207,7 @@ def _own_block(indicator: Indicator, *, values: list[IndicatorValue], targets: l
     members to learn from (the figure is the member's alone)."""
     return _member_block(indicator, own=values, older=[], targets=targets) | {
         "averages": [],
-        "learn_from": [],
-        "learn_from_strongest": False,
-        "learn_from_note": "",
+        **NO_LEARN_FROM,
         "adopted_from": (
             {
                 "id": indicator.adopted_from_id,
@@ -238,10 +259,9 @@ def _learn_from_block(
     that improved most (each with its improvement), or nobody.
     """
     own_latest = block["latest"]
-    lower = block["lower_is_better"]
     chosen = analysis.learn_from(
-        strong=analysis.strong_set(latest=pool["latest"], lower_is_better=lower),
-        top=analysis.top_quarter(latest=pool["latest"], lower_is_better=lower),
+        strong=pool["strong"],
+        top=pool["top"],
         improved=pool["improvers"],
         own_id=organisation.pk,
         own_value=own_latest["value"] if own_latest else None,
