@@ -4,8 +4,9 @@ part of its render time. The HTML is exactly what the loops wrote."""
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from common.html_text import escape_text as escape
 
 register = template.Library()
 
@@ -17,9 +18,14 @@ def data_table_rows(rows) -> str:
     """`rows` as (year, [cells]) pairs: a row header and one numeric cell each, "–" if empty."""
     parts = []
     for year, cells in rows:
-        parts.append(f'<tr><th scope="row">{conditional_escape(localize(year))}</th>')
+        parts.append(f'<tr><th scope="row">{escape(localize(year))}</th>')
         for cell in cells:
-            text = conditional_escape(localize(cell)) if cell else EMPTY
+            if not cell:
+                text = EMPTY
+            elif isinstance(cell, str):  # text already: localize() would hand it back as it is
+                text = escape(cell)
+            else:
+                text = escape(localize(cell))
             parts.append(f'<td class="num">{text}</td>')
         parts.append("</tr>")
     return mark_safe("".join(parts))  # every value above is escaped

@@ -8,10 +8,11 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from common.html_text import escape_text as escape
 
 register = template.Library()
 
