@@ -66,11 +66,15 @@ def latest_value_rows(table, unit) -> str:
     url = _member_url()
     unit = escape(unit)
     badge = f' <span class="badge">{escape(gettext("prel."))}</span>'
+    years: dict[int, str] = {}  # a few distinct years among hundreds of rows
+    for row in table:
+        if row["year"] not in years:
+            years[row["year"]] = escape(localize(row["year"]))
     return mark_safe(  # every value is escaped
         "".join(
             f'<tr><th scope="row"><a href="{url(row["code"])}">{escape(row["name"])}</a></th>'
             f'<td>{escape(row["county"])}</td><td class="num">{escape(row["display"])} {unit}'
-            f"{badge if row['preliminary'] else ''}</td><td>{escape(localize(row['year']))}</td>"
+            f"{badge if row['preliminary'] else ''}</td><td>{years[row['year']]}</td>"
             # The loop's text after each row, as the template wrote it.
             "</tr>\n      "
             for row in table
