@@ -161,21 +161,24 @@ def _recent_latest_values(
         .values_list(*LATEST_FIELDS)
         .order_by()
     )
-    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    # Per figure, each member's (latest row, row five years before or None): one of each per
+    # member and figure is all the maintained latest values hold.
+    by_indicator: dict[int, list[tuple]] = defaultdict(list)
     for row in rows:
-        by_indicator[row[0]].extend(_latest_rows(row))
+        latest, *earlier = _latest_rows(row)
+        by_indicator[row[0]].append((latest, earlier[0] if earlier else None))
     result = {}
-    for indicator_id, items in by_indicator.items():
+    for indicator_id, pairs in by_indicator.items():
         lower = lower_is_better[indicator_id]
-        latest = analysis.latest_per_member(items)
+        latest = {pair[0]["organisation_id"]: pair[0] for pair in pairs}
         strong = analysis.strong_set(latest=latest, lower_is_better=lower)
         result[indicator_id] = {
             "strong": strong,
             # The best quarter is the strong set's head (the set is at least three long).
             "top": strong[: analysis.top_quarter_size(latest)],
             # One more than shown: the member itself may be among them.
-            "improvers": analysis.improvers(
-                rows=items, lower_is_better=lower, limit=analysis.LEARN_FROM + 1
+            "improvers": analysis.improvers_of_pairs(
+                pairs, lower_is_better=lower, limit=analysis.LEARN_FROM + 1
             ),
         }
     return result

@@ -4,7 +4,7 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 from collections import defaultdict
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.data_version import versioned
@@ -146,16 +146,20 @@ def _organisation_and_populations(
 
 def _member_values(
     *, organisation: Municipality, indicator_ids: list[int], until: int | None
-) -> tuple[dict[int, list[IndicatorValue]], object]:
+) -> tuple[dict[int, list], object]:
     """The member's values by indicator, oldest first, and when one last changed: one query."""
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    by_indicator: dict[int, list] = defaultdict(list)
     values = IndicatorValue.objects.filter(
         organisation=organisation, indicator_id__in=indicator_ids
     )
     if until is not None:
         values = values.filter(year__lte=until)
     last_changed = None
-    for value in values.order_by("year"):
+    # Named rows, not model instances: the same attributes, at a fraction of the cost.
+    rows = values.order_by("year").values_list(
+        "indicator_id", "year", "value", "status", "comment", "entered_at", named=True
+    )
+    for value in rows:
         by_indicator[value.indicator_id].append(value)
         if last_changed is None or value.entered_at > last_changed:
             last_changed = value.entered_at
@@ -202,7 +206,7 @@ def _learn_from_pools(
     )
 
 
-def _own_block(indicator: Indicator, *, values: list[IndicatorValue], targets: list) -> dict:
+def _own_block(indicator: Indicator, *, values: list, targets: list) -> dict:
     """One of the member's own figures: as a catalogue figure's block, without averages or
     members to learn from (the figure is the member's alone)."""
     return _member_block(indicator, own=values, older=[], targets=targets) | {
@@ -288,16 +292,15 @@ def _learn_from_block(
     }
 
 
-def _member_block(
-    indicator: Indicator, *, own: list[IndicatorValue], older: list[IndicatorValue], targets: list
-) -> dict:
+def _member_block(indicator: Indicator, *, own: list, older: list, targets: list) -> dict:
     """One figure of one member: series, latest, baseline, verdict, comment, target tracking."""
     summary = indicator_summary(indicator)
+    language = get_language()  # once, not once per value
     series = [
         {
             "year": v.year,
             "value": float(v.value),
-            "display": format_decimal(v.value, indicator.decimals),
+            "display": format_decimal(v.value, indicator.decimals, language=language),
             "preliminary": v.status == IndicatorValue.Status.PRELIMINARY,
         }
         for v in own
@@ -307,7 +310,7 @@ def _member_block(
         {
             "year": v.year,
             "value": float(v.value),
-            "display": format_decimal(v.value, indicator.continues.decimals),
+            "display": format_decimal(v.value, indicator.continues.decimals, language=language),
         }
         for v in older
         if v.year not in covered
