@@ -3,7 +3,7 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -131,8 +131,10 @@ def _organisation_and_populations(
                 .order_by("-year")
                 .values("inhabitants")[:1]
             ),
-            last_joined_on=Subquery(ended.values("joined_on")[:1]),
-            last_left_on=Subquery(ended.values("left_on")[:1]),
+            # Only the page's own organisation needs its last membership: the database then
+            # runs these subqueries for one row, not for every member.
+            last_joined_on=Case(When(code=code, then=Subquery(ended.values("joined_on")[:1]))),
+            last_left_on=Case(When(code=code, then=Subquery(ended.values("left_on")[:1]))),
         )
         .filter(Q(code=code) | Q(is_member=True) if with_members else Q(code=code))
     )
