@@ -24,8 +24,9 @@ from pathlib import Path
 from bench_common import fresh_database, production_env, start_gunicorn
 from load import wait_until_up
 
-PORT = 8767
-DATABASE = "ekokommun_browser"
+PORT = int(os.environ.get("BENCH_BROWSER_PORT", "8767"))
+# BENCH_BROWSER_DB: another name, so that two runs on one machine do not share a database.
+DATABASE = os.environ.get("BENCH_BROWSER_DB", "ekokommun_browser")
 CHROMIUM = "/usr/bin/chromium"
 GOAL_SECONDS = 0.8
 METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")

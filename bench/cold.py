@@ -35,7 +35,8 @@ from bench_common import PG_PORT, database_recreate, production_env  # noqa: E40
 
 from tests.html_forms import form_fields  # noqa: E402  the tests' form reader
 
-DATABASE = "ekokommun_cold"
+# BENCH_COLD_DB: another name, so that two runs on one machine do not drop each other's database.
+DATABASE = os.environ.get("BENCH_COLD_DB", "ekokommun_cold")
 MEMBER, OTHER, INDICATOR, YEAR = "0665", "0680", "GN.6a", 2024
 SCALE_FIGURES = 170  # figures per organisation at 10x (full size: the catalogue's ~17)
 YEARS = range(1995, 2025)

@@ -123,8 +123,12 @@ def strong_set(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
 
 def top_quarter(*, latest: dict[int, dict], lower_is_better: bool) -> list[dict]:
     """The best quarter, strictly (no minimum): the members that "hör till de starkaste"."""
-    size = math.ceil(len(recent(latest)) / 4)
-    return strongest(latest=latest, lower_is_better=lower_is_better, limit=size)
+    return strongest(latest=latest, lower_is_better=lower_is_better, limit=top_quarter_size(latest))
+
+
+def top_quarter_size(latest: dict[int, dict]) -> int:
+    """How many members top_quarter() holds (a quarter of the recent ones, rounded up)."""
+    return math.ceil(len(recent(latest)) / 4)
 
 
 def improvers(
@@ -138,17 +142,31 @@ def improvers(
     by_member: dict[int, dict[int, dict]] = {}
     for row in rows:
         by_member.setdefault(row["organisation_id"], {})[row["year"]] = row
-    latest = recent({org: years[max(years)] for org, years in by_member.items()})
+    pairs = []
+    for years in by_member.values():
+        latest = years[max(years)]
+        pairs.append((latest, years.get(latest["year"] - span)))
+    return improvers_of_pairs(pairs, lower_is_better=lower_is_better, limit=limit)
+
+
+def improvers_of_pairs(
+    pairs: list[tuple[dict, dict | None]], *, lower_is_better: bool, limit: int
+) -> list[dict]:
+    """improvers() when each member's latest row and its row IMPROVEMENT_SPAN years before (or
+    None) are known already, as the maintained latest values hold them: (latest, earlier)."""
+    newest = max((latest["year"] for latest, _earlier in pairs), default=0)
     found = []
-    for org, row in latest.items():
-        earlier = by_member[org].get(row["year"] - span)
-        if earlier is None or earlier["value"] == 0:
+    for latest, earlier in pairs:
+        # Only recent latest values (as recent()), with an earlier value to compare with.
+        if latest["year"] <= newest - RECENT_YEARS or earlier is None or earlier["value"] == 0:
             continue
-        gain = improvement(old=earlier["value"], new=row["value"], lower_is_better=lower_is_better)
+        gain = improvement(
+            old=earlier["value"], new=latest["value"], lower_is_better=lower_is_better
+        )
         if gain <= 0:
             continue
         found.append(
-            {**row, "earlier": earlier, "gain": gain, "gain_share": gain / abs(earlier["value"])}
+            {**latest, "earlier": earlier, "gain": gain, "gain_share": gain / abs(earlier["value"])}
         )
     found.sort(key=lambda item: (-item["gain_share"], swedish_key(item["name"])))
     return found[:limit]

@@ -48,16 +48,3 @@ def _display(value: float | None, indicator: dict) -> str:
     if value is None:
         return ""
     return format_decimal(Decimal(repr(value)), indicator["decimals"])
-
-
-def _value_row(row: dict) -> dict:
-    return {
-        "organisation_id": row["organisation_id"],
-        "code": row["organisation__code"],
-        "name": row["organisation__name"],
-        "county_id": row["organisation__county_id"],
-        "county": row["organisation__county__name"],
-        "county_code": row["organisation__county__code"],
-        "year": row["year"],
-        "value": float(row["value"]),
-    }

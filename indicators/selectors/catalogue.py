@@ -104,7 +104,9 @@ def indicator_among(indicators: list[Indicator], *, code: str) -> Indicator | No
     return next((i for i in indicators if same_code(i.code) == wanted), None)
 
 
-def indicator_summary(indicator: Indicator) -> dict:
+def indicator_summary(indicator: Indicator, *, with_bands: bool = True) -> dict:
+    """An indicator as the pages show it; without `with_bands` its status bands are left out
+    (a page that shows none need not read them)."""
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -135,7 +137,7 @@ def indicator_summary(indicator: Indicator) -> dict:
                 "order": band.order,
                 "range": _band_range(band.lower, band.upper, indicator.decimals),
             }
-            for band in indicator.bands.all()
+            for band in (indicator.bands.all() if with_bands else ())
         ],
         "continues": (
             {

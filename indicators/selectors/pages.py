@@ -124,8 +124,9 @@ def official_contacts(*, organisation_ids: list[int]) -> dict[int, dict]:
 
 
 def home_overview(*, data_version: int | None = None) -> list[dict]:
-    """Each current indicator with the SEKOM average's latest value, year and direction."""
-    indicators = current_indicators()
+    """Each current indicator with the SEKOM average's latest value, year and direction
+    (without status bands: the start page shows none)."""
+    indicators = current_indicators(with_bands=False)
     # The municipalities' average (every figure applies to municipalities unless it is a
     # region-only one, which then shows the regions' average).
     averages = yearly_averages(indicator_ids=[i.pk for i in indicators], data_version=data_version)
@@ -136,7 +137,7 @@ def home_overview(*, data_version: int | None = None) -> list[dict]:
         )
     result = []
     for indicator in indicators:
-        summary = indicator_summary(indicator)
+        summary = indicator_summary(indicator, with_bands=False)
         per_year = {year: row["sekom"] for year, row in averages.get(indicator.pk, {}).items()}
         direction = analysis.yearly_direction(
             averages=per_year, lower_is_better=indicator.lower_is_better

@@ -55,7 +55,8 @@ def member_report(*, code: str, year: int, data_version: int | None = None) -> d
     and since the baseline (two values or more), and lists every target's status. None when
     no organisation has the code.
     """
-    trends = member_trends(code=code, data_version=data_version, until=year)
+    # The report shows no "Lär av": the other members' latest values are not read.
+    trends = member_trends(code=code, data_version=data_version, until=year, with_learn_from=False)
     if trends is None:
         return None
     blocks, missing = [], []

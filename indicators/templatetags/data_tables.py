@@ -3,13 +3,23 @@ a member page has 14-42 tables of up to 30 rows, and the template's nested loops
 part of its render time. The HTML is exactly what the loops wrote."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from common.html_text import escape_text as escape
 
 register = template.Library()
 
 EMPTY = "–"
+
+
+def _year(year) -> str:
+    """A year as {{ year }} writes it: without thousands grouping that is the plain number,
+    and localize() (a few hundred calls a page, each reading the language) is not needed."""
+    if type(year) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(year)
+    return escape(localize(year))
 
 
 @register.simple_tag
@@ -17,9 +27,14 @@ def data_table_rows(rows) -> str:
     """`rows` as (year, [cells]) pairs: a row header and one numeric cell each, "–" if empty."""
     parts = []
     for year, cells in rows:
-        parts.append(f'<tr><th scope="row">{conditional_escape(localize(year))}</th>')
+        parts.append(f'<tr><th scope="row">{_year(year)}</th>')
         for cell in cells:
-            text = conditional_escape(localize(cell)) if cell else EMPTY
+            if not cell:
+                text = EMPTY
+            elif isinstance(cell, str):  # text already: localize() would hand it back as it is
+                text = escape(cell)
+            else:
+                text = escape(localize(cell))
             parts.append(f'<td class="num">{text}</td>')
         parts.append("</tr>")
     return mark_safe("".join(parts))  # every value above is escaped

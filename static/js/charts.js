@@ -91,6 +91,45 @@
   var locale = null;
   var pending = 0;
 
+  // A page whose charts are all drawn when seen (the member page) does not load Plotly with
+  // the page: parsing the bundle was most of a phone's main-thread time at load, often for no
+  // chart at all. charts.js's own script tag names the bundle (and the Swedish locale, loaded
+  // after it in this order) in data-plotly; they are loaded when the first chart is needed.
+  var ownScript = document.currentScript || document.querySelector("script[data-plotly]");
+  var plotlyFiles = ownScript && ownScript.dataset.plotly ? ownScript.dataset.plotly.split(" ") : [];
+  var waiting = null;
+
+  function withPlotly(callback) {
+    if (typeof window.Plotly !== "undefined") {
+      if (locale === null) {
+        locale = registerLocale();
+      }
+      callback();
+      return;
+    }
+    if (!plotlyFiles.length) {
+      return;
+    }
+    if (waiting) {
+      waiting.push(callback);
+      return;
+    }
+    waiting = [callback];
+    var last = null;
+    plotlyFiles.forEach(function (file) {
+      var script = document.createElement("script");
+      script.src = file;
+      script.async = false; // run in the order given: the bundle, the locale shim, the locale
+      document.head.appendChild(script);
+      last = script;
+    });
+    last.addEventListener("load", function () {
+      var callbacks = waiting;
+      waiting = [];
+      callbacks.forEach(withPlotly);
+    });
+  }
+
   function markIfAllDrawn() {
     if (pending === 0 && document.querySelectorAll("[data-chart]:not([data-drawn])").length === 0) {
       document.documentElement.setAttribute("data-charts-drawn", "true");
@@ -99,6 +138,12 @@
 
   function drawChart(element) {
     if (element.hasAttribute("data-drawing")) {
+      return;
+    }
+    if (typeof window.Plotly === "undefined" || locale === null) {
+      withPlotly(function () {
+        drawChart(element);
+      });
       return;
     }
     var source = document.getElementById(element.dataset.chart);
@@ -193,10 +238,9 @@
   }
 
   function draw() {
-    if (typeof window.Plotly === "undefined") {
+    if (typeof window.Plotly === "undefined" && !plotlyFiles.length) {
       return;
     }
-    locale = registerLocale();
     var lazy = [];
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       if (element.hasAttribute("data-chart-lazy")) {

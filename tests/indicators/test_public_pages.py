@@ -171,8 +171,16 @@ def test_search_goes_straight_to_a_single_match_and_lists_several(client, world)
 def test_pages_use_only_the_sites_own_scripts_and_the_basic_plotly_bundle(client, world):
     html = client.get(reverse("member_detail", args=["0665"])).content.decode()
     sources = re.findall(r'<script[^>]+src="([^"]+)"', html)
-    # Swedish pages add Plotly's vendored Swedish locale (and the shim it is a module for).
-    assert sources == [
+    # The member page's charts are drawn when seen: charts.js loads Plotly when the first one is
+    # needed, from the files its tag names (on Swedish pages Plotly's vendored Swedish locale,
+    # and the shim it is a module for, after the bundle).
+    assert sources == ["/static/js/charts.js"]
+    assert re.findall(r'<script[^>]+data-plotly="([^"]+)"', html) == [
+        "/static/vendor/plotly/plotly-basic.min.js /static/js/plotly-locale-module.js"
+        " /static/vendor/plotly-locales/sv.js"
+    ]
+    report = client.get(reverse("member_report", args=["0665", 2025])).content.decode()
+    assert re.findall(r'<script[^>]+src="([^"]+)"', report) == [
         "/static/vendor/plotly/plotly-basic.min.js",
         "/static/js/plotly-locale-module.js",
         "/static/vendor/plotly-locales/sv.js",
