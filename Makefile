@@ -47,6 +47,7 @@ migrate: install
 data: migrate
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_examples
 
 run: data
 	$(PY) manage.py runserver 127.0.0.1:8000
