@@ -2,6 +2,7 @@
 the weekly Kolada sync calls `manage.py kolada_sync` once at a time, the daily reminders go
 after their memory commits."""
 
+import json
 from unittest import mock
 
 import pytest
@@ -64,3 +65,34 @@ def test_the_daily_reminder_task_reminds_for_last_year_after_the_commit(
         again = tasks.remind_reporters.delay().get()
     assert again == {"year": YEAR, "sent": 0, "skipped": 1}
     assert len(mail.outbox) == 1
+
+
+def test_the_weekly_task_run_eagerly_syncs_every_mapped_figure_from_kolada(kolada):
+    """No patching: the task runs the real command against the stub of Kolada's API."""
+    import re
+
+    from indicators.models import IndicatorValue, KoladaKpi
+    from tests.indicators.conftest import KOLADA_TEST_URL
+    from tests.indicators.kolada_support import recorded
+
+    asked = []
+
+    def data(request):
+        kpis = request.path_url.split("/data/kpi/")[1].split("/")[0].split(",")
+        asked.extend(kpis)
+        values = [
+            {"kpi": "U07801", "municipality": "0665", "period": 2022,
+             "values": [{"gender": "T", "count": 1, "status": "", "value": 480}]}
+        ] if "U07801" in kpis else []  # fmt: skip
+        return 200, {}, json.dumps({"count": len(values), "values": values})
+
+    kolada.get(KOLADA_TEST_URL + "/kpi", json=recorded("kpi_catalogue_page2.json"))
+    kolada.add_callback("GET", re.compile(re.escape(KOLADA_TEST_URL) + r"/data/kpi/.*"), data)
+
+    assert tasks.kolada_sync.delay().get() is True
+    assert {"N00401", "U07801"} <= set(asked)  # every mapped KPI was asked for
+    value = IndicatorValue.objects.get(
+        organisation__code="0665", indicator__code="GN.6a", indicator__revision__is_current=True
+    )
+    assert value.value == 480 and value.source_kpi == "U07801"
+    assert KoladaKpi.objects.exists()  # the catalogue was refreshed too
