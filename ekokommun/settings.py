@@ -301,3 +301,7 @@ CACHES = {
     # their versioned keys (common/data_version.py).
     "local": LOCAL_CACHE,
 }
+
+# "Liknande kommuner": how many organisations of the same kind with the nearest population each
+# organisation is compared with (members.services.similar), until Kolada's groups replace it.
+SIMILAR_ORGANISATIONS = int(os.environ.get("SIMILAR_ORGANISATIONS", "10"))

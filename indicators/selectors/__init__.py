@@ -20,6 +20,7 @@ One module per sub-domain; the public names are re-exported here, so callers wri
 """
 
 from indicators.selectors.averages import (
+    area_sizes,
     yearly_averages,
 )
 from indicators.selectors.catalogue import (
@@ -92,6 +93,7 @@ __all__ = [
     "indicator_among",
     "indicator_summary",
     "reported_indicators",
+    "area_sizes",
     "yearly_averages",
     "member_trends",
     "TARGET_LABELS",

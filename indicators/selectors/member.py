@@ -16,7 +16,7 @@ from indicators.models import (
     Target,
 )
 from indicators.selectors._common import _display
-from indicators.selectors.averages import _recent_latest_values, yearly_averages
+from indicators.selectors.averages import _recent_latest_values, area_sizes, yearly_averages
 from indicators.selectors.catalogue import current_and_own_indicators, indicator_summary
 from members.models import (
     Membership,
@@ -54,7 +54,21 @@ def member_trends(
         indicator_ids=ids,
         county_id=organisation.county_id,
         kind=organisation.kind,
+        similar_code=organisation.code,
         data_version=data_version,
+    )
+    # National-source figures are compared with the county, Sweden and similar organisations:
+    # the labels say how many organisations each is over (1 query, only when there are some).
+    national = {i.pk for i in indicators if i.reported_by == Indicator.ReportedBy.NATIONAL}
+    sizes = (
+        area_sizes(
+            kind=organisation.kind,
+            county_id=organisation.county_id,
+            organisation_id=organisation.pk,
+            data_version=data_version,
+        )
+        if national
+        else {}
     )
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
     pools = _learn_from_pools(
@@ -74,6 +88,11 @@ def member_trends(
             for year in sorted(per_year)
             if until is None or year <= until
         ]
+        block["comparisons"] = {
+            "national": indicator.pk in national,
+            "kind": organisation.kind,
+            "sizes": sizes,
+        }
         block |= _learn_from_block(
             block,
             pool=pools.get(indicator.pk, {"latest": {}, "improvers": []}),
@@ -167,7 +186,12 @@ def _learn_from_pools(
     """Per indicator, the recent latest values and improvers of the members of `kind`
     (cached by the data version: one query when not cached)."""
     # The averages already tell the newest year of each indicator: no extra query for "recent".
-    newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    # Members' years only: a national figure's averages also have years only non-members have.
+    member_years = {
+        ind: [year for year, row in per_year.items() if row["sekom_n"]]
+        for ind, per_year in averages.items()
+    }
+    newest_years = {ind: max(years) for ind, years in member_years.items() if years}
     lower_is_better = {i.pk: i.lower_is_better for i in indicators}
     return versioned(
         "learn-from",

@@ -13,7 +13,7 @@ from indicators.selectors._common import (
     _compared_kinds,
     _display,
 )
-from indicators.selectors.averages import latest_value_rows, yearly_averages
+from indicators.selectors.averages import area_sizes, latest_value_rows, yearly_averages
 from indicators.selectors.catalogue import (
     current_indicators,
     indicator_by_code,
@@ -45,20 +45,37 @@ def indicator_overview(
         return None
     summary = indicator_summary(indicator)
     kinds = _compared_kinds(indicator)
+    counties = list(County.objects.order_by("code").values("pk", "code", "name"))
+    chosen_county = next((c["pk"] for c in counties if c["code"] == county), None)
     per_year = yearly_averages(
-        indicator_ids=[indicator.pk], kind=kinds[0], data_version=data_version
+        indicator_ids=[indicator.pk],
+        kind=kinds[0],
+        county_id=chosen_county,
+        data_version=data_version,
     ).get(indicator.pk, {})
+    # Beside SEKOM, a national-source figure's average over all of Sweden (and the chosen
+    # county's): what each is over, for the labels (1 query, cached).
+    national = indicator.reported_by == Indicator.ReportedBy.NATIONAL
+    comparisons = {
+        "national": national,
+        "kind": kinds[0],
+        "sizes": (
+            area_sizes(kind=kinds[0], county_id=chosen_county, data_version=data_version)
+            if national
+            else {}
+        ),
+    }
     rows = _members_values(indicator, summary=summary)
     latest = analysis.latest_per_member(rows)
     examples = {kind: _strong_examples(rows, kind=kind, summary=summary) for kind in kinds}
     best, improved = examples[kinds[0]]
     region_best, region_improved = examples.get(REGION, ([], [])) if len(kinds) > 1 else ([], [])
     table = sorted_swedish(latest.values())
-    counties = list(County.objects.order_by("code").values("code", "name"))
     if county:
         table = [row for row in table if row["county_code"] == county]
     return {
         "indicator": summary,
+        "comparisons": comparisons,
         "averages": [
             {"year": year, **per_year[year], "display": _display(per_year[year]["sekom"], summary)}
             for year in sorted(per_year)
@@ -137,7 +154,11 @@ def home_overview(*, data_version: int | None = None) -> list[dict]:
     result = []
     for indicator in indicators:
         summary = indicator_summary(indicator)
-        per_year = {year: row["sekom"] for year, row in averages.get(indicator.pk, {}).items()}
+        per_year = {
+            year: row["sekom"]
+            for year, row in averages.get(indicator.pk, {}).items()
+            if row["sekom"] is not None  # a year only non-members reported has no SEKOM mean
+        }
         direction = analysis.yearly_direction(
             averages=per_year, lower_is_better=indicator.lower_is_better
         )
