@@ -3,7 +3,7 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 
 from collections import defaultdict
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +16,13 @@ from indicators.models import (
     Target,
 )
 from indicators.selectors._common import _display
-from indicators.selectors.averages import _recent_latest_values, area_sizes, yearly_averages
+from indicators.selectors.averages import _recent_latest_values, yearly_averages
 from indicators.selectors.catalogue import current_and_own_indicators, indicator_summary
 from members.models import (
     Membership,
     Municipality,
     Population,
+    SimilarOrganisation,
 )
 
 
@@ -58,18 +59,9 @@ def member_trends(
         data_version=data_version,
     )
     # National-source figures are compared with the county, Sweden and similar organisations:
-    # the labels say how many organisations each is over (1 query, only when there are some).
+    # the labels say how many organisations each is over (read with the organisation).
     national = {i.pk for i in indicators if i.reported_by == Indicator.ReportedBy.NATIONAL}
-    sizes = (
-        area_sizes(
-            kind=organisation.kind,
-            county_id=organisation.county_id,
-            organisation_id=organisation.pk,
-            data_version=data_version,
-        )
-        if national
-        else {}
-    )
+    sizes = organisation.area_sizes
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
     pools = _learn_from_pools(
         indicators, averages=averages, kind=organisation.kind, data_version=data_version
@@ -113,9 +105,31 @@ def member_trends(
     }
 
 
+def _count(rows, *, by: str) -> Subquery:
+    return Subquery(rows.order_by().values(by).annotate(n=Count("pk")).values("n")[:1])
+
+
+def _area_sizes(code: str) -> dict[str, Case]:
+    """How many organisations of its kind are in its county, in Sweden and similar to it, as
+    annotations computed for the organisation `code` only (the other rows get None)."""
+    same_kind = Municipality.objects.filter(kind=OuterRef("kind"))
+    counts = {
+        "county": _count(same_kind.filter(county_id=OuterRef("county_id")), by="kind"),
+        "sweden": _count(same_kind, by="kind"),
+        "similar": _count(
+            SimilarOrganisation.objects.filter(organisation=OuterRef("pk")), by="organisation"
+        ),
+    }
+    return {
+        f"size_{name}": Case(When(code=code, then=count), output_field=IntegerField())
+        for name, count in counts.items()
+    }
+
+
 def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, dict[int, int]]:
-    """The organisation `code` (or None) and every active member's latest population, for
-    "similar size": one query."""
+    """The organisation `code` (or None) with how many its averages are over at most
+    (`area_sizes`), and every active member's latest population, for "similar size": one
+    query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
@@ -131,6 +145,7 @@ def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, di
             ),
             last_joined_on=Subquery(ended.values("joined_on")[:1]),
             last_left_on=Subquery(ended.values("left_on")[:1]),
+            **_area_sizes(code),
         )
         .filter(Q(code=code) | Q(is_member=True))
     )
@@ -139,6 +154,10 @@ def _organisation_and_populations(*, code: str) -> tuple[Municipality | None, di
         populations[candidate.pk] = candidate.inhabitants
         if candidate.code == code:
             organisation = candidate
+            organisation.area_sizes = {
+                name: getattr(candidate, f"size_{name}") or 0
+                for name in ("county", "sweden", "similar")
+            }
     return organisation, populations
 
 

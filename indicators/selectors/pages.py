@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Count, Q
+
 from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
@@ -13,7 +15,7 @@ from indicators.selectors._common import (
     _compared_kinds,
     _display,
 )
-from indicators.selectors.averages import area_sizes, latest_value_rows, yearly_averages
+from indicators.selectors.averages import latest_value_rows, yearly_averages
 from indicators.selectors.catalogue import (
     current_indicators,
     indicator_by_code,
@@ -45,8 +47,14 @@ def indicator_overview(
         return None
     summary = indicator_summary(indicator)
     kinds = _compared_kinds(indicator)
-    counties = list(County.objects.order_by("code").values("pk", "code", "name"))
-    chosen_county = next((c["pk"] for c in counties if c["code"] == county), None)
+    # With how many organisations of the compared kind each holds (the labels' "alla 13").
+    counties = list(
+        County.objects.annotate(size=Count("organisations", filter=Q(organisations__kind=kinds[0])))
+        .order_by("code")
+        .values("pk", "code", "name", "size")
+    )
+    chosen = next((c for c in counties if c["code"] == county), None)
+    chosen_county = chosen["pk"] if chosen else None
     per_year = yearly_averages(
         indicator_ids=[indicator.pk],
         kind=kinds[0],
@@ -59,11 +67,11 @@ def indicator_overview(
     comparisons = {
         "national": national,
         "kind": kinds[0],
-        "sizes": (
-            area_sizes(kind=kinds[0], county_id=chosen_county, data_version=data_version)
-            if national
-            else {}
-        ),
+        "sizes": {
+            "county": chosen["size"] if chosen else 0,
+            "sweden": sum(c["size"] for c in counties),
+            "similar": 0,
+        },
     }
     rows = _members_values(indicator, summary=summary)
     latest = analysis.latest_per_member(rows)
