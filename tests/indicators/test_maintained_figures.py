@@ -353,12 +353,14 @@ def test_the_rebuild_command_repairs_figures_written_past_the_services(reference
     from django.core.management import call_command
 
     organisation = Municipality.objects.get(code="0665")
+    outsider = Municipality.objects.get(code="0617")  # a non-member in the same county
     MembershipFactory(organisation=organisation)
-    figure = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    figure = Indicator.objects.get(revision__is_current=True, code="GN.6a")  # national
     IndicatorValue.objects.bulk_create(
         [
             IndicatorValue(organisation=organisation, indicator=figure, year=2020, value=10),
             IndicatorValue(organisation=organisation, indicator=figure, year=2025, value=7),
+            IndicatorValue(organisation=outsider, indicator=figure, year=2025, value=3),
         ]
     )
     assert not FigureAverage.objects.filter(indicator=figure).exists()
@@ -366,5 +368,10 @@ def test_the_rebuild_command_repairs_figures_written_past_the_services(reference
     assert _maintained() == _expected()
     sekom = FigureAverage.objects.get(area_kind="sekom", indicator=figure, year=2025)
     assert (sekom.value_sum, sekom.value_count) == (Decimal(7), 1)
+    # The county and Sweden of a national-source figure count the non-member too.
+    for area_kind in ("county", "sweden"):
+        row = FigureAverage.objects.get(area_kind=area_kind, indicator=figure, year=2025)
+        assert (row.value_sum, row.value_count) == (Decimal(10), 2)
+    assert not FigureLatest.objects.filter(organisation=outsider).exists()
     latest = FigureLatest.objects.get(indicator=figure, organisation=organisation)
     assert (latest.year, latest.value, latest.earlier_value) == (2025, Decimal(7), Decimal(10))
