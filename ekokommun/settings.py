@@ -381,3 +381,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=9, day_of_month=15, month_of_year=4),
     },
 }
+# "Liknande kommuner": how many organisations of the same kind with the nearest population each
+# organisation is compared with (members.services.similar), until Kolada's groups replace it.
+SIMILAR_ORGANISATIONS = int(os.environ.get("SIMILAR_ORGANISATIONS", "10"))

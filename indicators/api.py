@@ -124,6 +124,7 @@ class IndexOut(Schema):
     organisations: str
     indicators: str
     values: str
+    averages: str
     schema_url: str = Field(..., alias="schema")
 
 
@@ -136,6 +137,7 @@ def index(request):
         "organisations": url("organisations"),
         "indicators": url("indicators"),
         "values": url("values"),
+        "averages": url("averages"),
         "schema": url("openapi-json"),
     }
 
@@ -340,3 +342,8 @@ def values(request, filters: Query[ValueFilters], paging: Query[PageParams]):
         limit=paging.page_size,
     )
     return {**page_links(request, paging, count), "results": rows}
+
+
+# --- Averages: in a module of their own (indicators/api_averages.py), registered on import ---
+
+from indicators import api_averages  # noqa: E402, F401

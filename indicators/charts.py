@@ -19,6 +19,8 @@ MEMBER = "#0072B2"
 OLDER = "#56B4E9"
 SEKOM = "#000000"
 COUNTY = "#E69F00"
+SWEDEN = "#D55E00"
+SIMILAR = "#009E73"
 OWN_TARGET = "#009E73"
 NATIONAL_TARGET = "#CC79A7"
 # Status band tints, best first; the band's name is written on the chart as well.
@@ -181,6 +183,66 @@ def _sekom_trace(years: list[int], averages: list[dict], unit: str, decimals: in
     )
 
 
+def _counted(trace: dict, years: list[int], averages: list[dict], *, key: str) -> dict:
+    """The trace's hover also says how many values its average is over that year
+    ("antal: 287"), from the averages' `<key>_n`."""
+    trace["customdata"] = _on_years(years, averages, f"{key}_n")
+    trace["hovertemplate"] = trace["hovertemplate"].replace(
+        "<extra>", "<br>" + plotly_text(_("antal")) + ": %{customdata}<extra>"
+    )
+    return trace
+
+
+def comparison_labels(block: dict) -> dict[str, str]:
+    """{average key: label} of the averages a member's figure is compared with, each naming
+    what it is over: "Länet (alla 13 kommuner)", "Sverige (alla 290 kommuner)", "Liknande
+    kommuner (10)" for a national-source figure (every organisation of the kind, members or
+    not); the county's members only for a member-reported one. Regions compare with regions."""
+    comparisons = block.get("comparisons") or {}
+    if not comparisons.get("national"):
+        return {"county": _("Medel för länets medlemmar")}
+    sizes = comparisons["sizes"]
+    regions = comparisons["kind"] == "region"
+    labels = {}
+    # A region is its county's only region: no county line to compare with.
+    if sizes.get("county", 0) > 1:
+        labels["county"] = (
+            _("Länet (alla %(n)s regioner)") if regions else _("Länet (alla %(n)s kommuner)")
+        ) % {"n": sizes["county"]}
+    labels["sweden"] = (
+        _("Sverige (alla %(n)s regioner)") if regions else _("Sverige (alla %(n)s kommuner)")
+    ) % {"n": sizes.get("sweden", 0)}
+    if sizes.get("similar"):
+        labels["similar"] = (
+            _("Liknande regioner (%(n)s)") if regions else _("Liknande kommuner (%(n)s)")
+        ) % {"n": sizes["similar"]}
+    return labels
+
+
+COMPARISON_STYLES = {
+    "county": (COUNTY, "dashdot"),
+    "sweden": (SWEDEN, "dash"),
+    "similar": (SIMILAR, "longdash"),
+}
+
+
+def _comparison_trace(
+    years: list[int], averages: list[dict], unit: str, decimals: int, *, key: str, label: str
+) -> dict:
+    colour, dash = COMPARISON_STYLES[key]
+    trace = _average_trace(
+        years,
+        averages,
+        unit,
+        decimals,
+        key=key,
+        name=plotly_text(label),
+        colour=colour,
+        dash=dash,
+    )
+    return _counted(trace, years, averages, key=key)
+
+
 def _far_positions(last_year: int | None, target_years: list[int]) -> dict[int, float]:
     """{far target year: x position at the right edge, one column per distinct year}."""
     if last_year is None:
@@ -229,13 +291,23 @@ def member_figure(block: dict, *, member_name: str) -> dict:
         data.append(_preliminary_trace(preliminary, unit, decimals))
     # A member's own figure has no SEKOM or county average: it is the member's alone.
     if not block.get("own"):
-        data.append(_sekom_trace(years, block["averages"], unit, decimals))
-        optional(
-            _county_trace(years, block["averages"], unit, decimals),
-            "county",
-            _("Medel i länet"),
-            shown=False,
+        data.append(
+            _counted(
+                _sekom_trace(years, block["averages"], unit, decimals),
+                years,
+                block["averages"],
+                key="sekom",
+            )
         )
+        # Beside SEKOM: the county, and for a national-source figure Sweden and similar
+        # organisations; each switched by its own button (Sweden shown from the start).
+        for key, label in comparison_labels(block).items():
+            optional(
+                _comparison_trace(years, block["averages"], unit, decimals, key=key, label=label),
+                key,
+                label,
+                shown=key == "sweden",
+            )
     for national, name, colour, symbol in (
         (False, _("Eget mål"), OWN_TARGET, "star"),
         (True, _("Nationellt mål"), NATIONAL_TARGET, "diamond"),
@@ -310,13 +382,6 @@ def _preliminary_trace(preliminary: list[dict], unit: str, decimals: int) -> dic
     }
 
 
-def _county_trace(years: list[int], averages: list[dict], unit: str, decimals: int) -> dict:
-    name = _("Medel i länet")
-    return _average_trace(
-        years, averages, unit, decimals, key="county", name=name, colour=COUNTY, dash="dashdot"
-    )
-
-
 def _target_trace(
     chosen: list[dict], *, far: dict[int, float], name: str, colour: str, symbol: str, block: dict
 ) -> dict:
@@ -382,13 +447,16 @@ def report_figure(block: dict, *, member_name: str) -> dict:
     return figure
 
 
-def averages_figure(indicator: dict, averages: list[dict]) -> dict:
-    """The SEKOM average over time, with the number of reporting members as bars."""
+def averages_figure(
+    indicator: dict, averages: list[dict], *, comparisons: dict | None = None
+) -> dict:
+    """The SEKOM average over time, with the number of reporting members as bars; with
+    `comparisons` (as a member block's), the county and Sweden averages too, each switched by a
+    button outside the plot ("toggles", as on the member page)."""
     years = _years(averages)
     unit = indicator["unit"]
     values = _on_years(years, averages, "sekom")
-    low, high = _value_range(values)
-    layout = _layout(unit, years, low, high)
+    layout = _layout(unit, years, 0, 1)
     layout["yaxis2"] = {
         "title": {"text": _("antal medlemmar")},
         "overlaying": "y",
@@ -399,33 +467,43 @@ def averages_figure(indicator: dict, averages: list[dict]) -> dict:
         "fixedrange": True,
     }
     layout["margin"]["r"] = 56
+    sekom = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
+        "x": years,
+        "y": values,
+        "connectgaps": False,
+        "line": {"color": SEKOM, "width": 3},
+        "hovertemplate": _hover(unit, indicator["decimals"]),
+    }
+    data = [
+        {
+            "type": "bar",
+            "name": _("Antal medlemmar som rapporterat"),
+            "x": years,
+            "y": _on_years(years, averages, "sekom_n"),
+            "yaxis": "y2",
+            "marker": {"color": "#c9d3cc"},
+            "opacity": 0.45,
+            "hovertemplate": "%{x}: %{y:,d}<extra>%{fullData.name}</extra>",
+        },
+        sekom,
+    ]
+    toggles = []
+    labels = comparison_labels({"comparisons": comparisons}) if comparisons else {}
+    for key, label in labels.items():
+        if all(average.get(key) is None for average in averages):
+            continue  # e.g. no county chosen: no line and no button
+        toggles.append({"key": key, "label": label, "pressed": True, "traces": [len(data)]})
+        data.append(
+            _comparison_trace(years, averages, unit, indicator["decimals"], key=key, label=label)
+        )
+    low, high = _value_range([v for trace in data[1:] for v in trace["y"]])
+    layout["yaxis"]["range"] = [low, high]
     shapes, notes = _band_shapes(indicator["bands"], low, high)
     layout["shapes"], layout["annotations"] = shapes, notes
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": _("Antal medlemmar som rapporterat"),
-                "x": years,
-                "y": _on_years(years, averages, "sekom_n"),
-                "yaxis": "y2",
-                "marker": {"color": "#c9d3cc"},
-                "opacity": 0.45,
-                "hovertemplate": "%{x}: %{y:,d}<extra>%{fullData.name}</extra>",
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _("SEKOM-medel (medlemmar som rapporterat året)"),
-                "x": years,
-                "y": values,
-                "connectgaps": False,
-                "line": {"color": SEKOM, "width": 3},
-                "hovertemplate": _hover(unit, indicator["decimals"]),
-            },
-        ],
-        "layout": layout,
-    }
+    return {"data": data, "layout": layout, "toggles": toggles}
 
 
 def compare_figure(comparison: dict) -> dict:
@@ -488,8 +566,9 @@ def member_table(block: dict, *, member_name: str) -> dict:
     if older:
         columns.append(_("Tidigare definition"))
     with_averages = not block.get("own")  # own figures have no averages
+    compared = comparison_labels(block) if with_averages else {}
     if with_averages:
-        columns += [_("SEKOM-medel"), _("Medel i länet")]
+        columns += [_("SEKOM-medel"), *compared.values()]
     rows = []
     for year in years:
         point = own.get(year)
@@ -502,9 +581,19 @@ def member_table(block: dict, *, member_name: str) -> dict:
             cells.append(older[year]["display"] if year in older else "")
         if with_averages:
             average = averages.get(year, {})
-            cells += [_fmt(average.get("sekom"), decimals), _fmt(average.get("county"), decimals)]
+            cells.append(_fmt(average.get("sekom"), decimals))
+            cells += [_counted_cell(average, key, decimals) for key in compared]
         rows.append((year, cells))
     return {"columns": columns, "rows": rows}
+
+
+def _counted_cell(average: dict, key: str, decimals: int) -> str:
+    """An average with how many values it is over, as the chart's hover says it: "452,3
+    (antal: 287)"; empty when no one had a value."""
+    value = average.get(key)
+    if value is None:
+        return ""
+    return f"{_fmt(value, decimals)} ({_('antal')}: {average.get(f'{key}_n', 0)})"
 
 
 def compare_table(comparison: dict) -> dict:
@@ -523,8 +612,19 @@ def compare_table(comparison: dict) -> dict:
     return {"columns": [m["name"] for m in members] + [_("SEKOM-medel")], "rows": rows}
 
 
-def averages_table(indicator: dict, averages: list[dict]) -> dict:
+def averages_table(
+    indicator: dict, averages: list[dict], *, comparisons: dict | None = None
+) -> dict:
+    decimals = indicator["decimals"]
+    labels = comparison_labels({"comparisons": comparisons}) if comparisons else {}
+    shown = [key for key in labels if any(a.get(key) is not None for a in averages)]
     rows = [
-        (a["year"], [_fmt(a["sekom"], indicator["decimals"]), str(a["sekom_n"])]) for a in averages
+        (
+            a["year"],
+            [_fmt(a["sekom"], decimals), str(a["sekom_n"])]
+            + [_counted_cell(a, key, decimals) for key in shown],
+        )
+        for a in averages
     ]
-    return {"columns": [_("SEKOM-medel"), _("Antal medlemmar")], "rows": rows}
+    columns = [_("SEKOM-medel"), _("Antal medlemmar"), *(labels[key] for key in shown)]
+    return {"columns": columns, "rows": rows}

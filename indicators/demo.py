@@ -17,7 +17,7 @@ from indicators.services import DEFINITION_FIELDS, OWN_CODE_PREFIX
 from indicators.services.figures import figures_rebuild
 from members.models import ContactPerson, Membership, Municipality, Population
 from members.selectors import site_state
-from members.services import site_demo_set
+from members.services import similar_organisations_rebuild, site_demo_set
 
 FIRST_NAMES = [
     "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per",
@@ -180,7 +180,11 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
             populations.append(
                 Population(municipality=org, year=year, inhabitants=int(inhabitants))
             )
+    outside = [m for m in everyone if m not in chosen and m not in former]
+    populations += _outside_populations(params=params, organisations=outside, years=years)
     Population.objects.bulk_create(populations)
+    # Before the values: the similar sets' averages are computed once, by figures_rebuild.
+    similar_organisations_rebuild()
 
     current = Revision.objects.get(is_current=True)
     leaves = list(
@@ -247,6 +251,14 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                 )
     # Like with like: a region has no household waste. Filtered after generation, so the random
     # stream (and every other member's data) stays as it was.
+    # National databases hold every organisation: their figures get non-members' values too,
+    # which only the averages over everyone (county, Sweden, similar) count.
+    values += _outside_values(
+        params=params,
+        organisations=former + outside,
+        indicators=[i for i in current_leaves if i.reported_by == Indicator.ReportedBy.NATIONAL],
+        years=years,
+    )
     values = [v for v in values if v.indicator.applies_to_organisation(v.organisation)]
     targets = [t for t in targets if t.indicator.applies_to_organisation(t.organisation)]
     IndicatorValue.objects.bulk_create(values, batch_size=2000)
@@ -268,6 +280,48 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
         "targets": len(targets),
         "own_figures": own_figures,
     }
+
+
+def _outside_populations(
+    *, params: DemoParameters, organisations: list[Municipality], years: list[int]
+) -> list[Population]:
+    """Populations of the organisations that never were members (for "liknande kommuner")."""
+    rng = random.Random(params.seed + 17)  # its own stream: the members' data stays the same
+    rows = []
+    for org in organisations:
+        inhabitants = rng.lognormvariate(10, 0.9) if not org.is_region else rng.uniform(6e4, 2e6)
+        inhabitants = max(2500, inhabitants)
+        for year in years:
+            rows.append(Population(municipality=org, year=year, inhabitants=int(inhabitants)))
+    return rows
+
+
+def _outside_values(
+    *,
+    params: DemoParameters,
+    organisations: list[Municipality],
+    indicators: list[Indicator],
+    years: list[int],
+) -> list[IndicatorValue]:
+    """National-source values of non-members (former members included), as a national
+    database holds them: every year, a few gaps."""
+    rng = random.Random(params.seed + 23)
+    values = []
+    for org in organisations:
+        for indicator in indicators:
+            for year, raw in _series(rng, indicator, years).items():
+                if rng.random() < 0.05:
+                    continue
+                values.append(
+                    IndicatorValue(
+                        organisation=org,
+                        indicator=indicator,
+                        year=year,
+                        value=_quantise(raw, indicator),
+                        source_note="Demodata (nationell databas)",
+                    )
+                )
+    return values
 
 
 # Vaggeryd follows two figures of its own (one since retired); Jönköping adopted the cycling one.
@@ -387,5 +441,6 @@ def demo_reset() -> None:
     ContactPerson.objects.all().delete()
     Membership.objects.all().delete()
     Population.objects.all().delete()
+    similar_organisations_rebuild()  # no populations: no similar sets
     figures_rebuild()
     site_demo_set(parameters=None)

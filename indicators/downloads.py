@@ -20,7 +20,12 @@ from common.spreadsheets import (
     xlsx_bytes,
 )
 from indicators.models import IndicatorValue
-from indicators.selectors import indicator_by_code, values_open_data, yearly_averages
+from indicators.selectors import (
+    indicator_by_code,
+    organisation_averages,
+    values_open_data,
+    yearly_averages,
+)
 from members.models import Municipality
 
 # (column header, key in the selector's rows)
@@ -41,6 +46,19 @@ COLUMNS = [
 # The indicator download adds the year's SEKOM average beside each value (the import ignores
 # the column, so the file still reads back).
 AVERAGE_COLUMN = ("SEKOM-snitt", "sekom_average")
+# A national-source figure's averages over everyone of the kind (members or not), each with how
+# many values it is over; empty for member-reported figures (models.FigureArea).
+SWEDEN_COLUMNS = [("Sverige-snitt", "sweden_average"), ("antal i Sverige", "sweden_n")]
+# A member's download carries the averages its page compares it with.
+MEMBER_AVERAGE_COLUMNS = [
+    AVERAGE_COLUMN,
+    ("antal medlemmar", "sekom_n"),
+    ("läns-snitt", "county_average"),
+    ("antal i länet", "county_n"),
+    *SWEDEN_COLUMNS,
+    ("liknande kommuner-snitt", "similar_average"),
+    ("antal liknande", "similar_n"),
+]
 STATUS = {s.value: str(s.label) for s in IndicatorValue.Status}
 
 
@@ -60,6 +78,7 @@ def values_xlsx(
     title: str,
     columns: list[tuple[str, str]] = COLUMNS,
     averages: list[list] | None = None,
+    national: bool = False,
 ) -> bytes:
     seen = set()
     described = []
@@ -87,7 +106,8 @@ def values_xlsx(
         sheets.append(
             Sheet(
                 title="SEKOM-snitt",
-                header=["år", "SEKOM-snitt", "antal medlemmar med värde"],
+                header=["år", "SEKOM-snitt", "antal medlemmar med värde"]
+                + (["Sverige-snitt", "antal i Sverige med värde"] if national else []),
                 rows=averages,
             )
         )
@@ -118,8 +138,21 @@ def member_data(request, code: str, fmt: str):
         raise Http404
     organisation = get_object_or_404(Municipality, code=code)
     _count, rows = values_open_data(organisation_id=organisation.pk)
+    averages = organisation_averages(organisation=organisation)
+    for row in rows:
+        decimals, years = averages.get((row["revision"], row["indicator"]), (0, {}))
+        cells = years.get(row["year"], {})
+        for key in ("sekom", "county", "sweden", "similar"):
+            count = cells.get(f"{key}_n") or None
+            row[f"{key}_average"] = _average(cells.get(key), decimals) if count else None
+            row[f"{key}_n"] = count
+    columns = [*COLUMNS, *MEMBER_AVERAGE_COLUMNS]
     title = f"Gröna nyckeltal för {organisation.name} ({organisation.code})"
-    content = values_csv(rows) if fmt == "csv" else values_xlsx(rows, title=title)
+    content = (
+        values_csv(rows, columns=columns)
+        if fmt == "csv"
+        else values_xlsx(rows, title=title, columns=columns)
+    )
     return _file_response(
         content, fmt=fmt, name=f"grona-nyckeltal-{organisation.code}-{slugify(organisation.name)}"
     )
@@ -139,9 +172,13 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
     average = {
         year: _average(figures["sekom"], indicator.decimals) for year, figures in by_year.items()
     }
+    national = indicator.reported_by == indicator.ReportedBy.NATIONAL
     for row in rows:
         row["sekom_average"] = average.get(row["year"])
-    columns = [*COLUMNS, AVERAGE_COLUMN]
+        sweden = by_year.get(row["year"], {})
+        row["sweden_average"] = _average(sweden.get("sweden"), indicator.decimals)
+        row["sweden_n"] = sweden.get("sweden_n") or None
+    columns = [*COLUMNS, AVERAGE_COLUMN, *(SWEDEN_COLUMNS if national else [])]
     if fmt == "csv":
         content = values_csv(rows, columns=columns)
     else:
@@ -150,7 +187,19 @@ def indicator_data(request, code: str, fmt: str, revision: str | None = None):
             title=f"{indicator.code} {indicator.name} ({indicator.unit}), revision "
             f"{indicator.revision.code}",
             columns=columns,
-            averages=[[year, average[year], by_year[year]["sekom_n"]] for year in sorted(by_year)],
+            averages=[
+                [year, average[year], by_year[year]["sekom_n"]]
+                + (
+                    [
+                        _average(by_year[year]["sweden"], indicator.decimals),
+                        by_year[year]["sweden_n"],
+                    ]
+                    if national
+                    else []
+                )
+                for year in sorted(by_year)
+            ],
+            national=national,
         )
     return _file_response(
         content,

@@ -696,11 +696,19 @@ class ReminderSent(models.Model):
 
 class FigureArea(models.TextChoices):
     """Whose values an average is over. The code names the area within its kind: empty for
-    SEKOM, the county code for a county. More kinds of area (all of Sweden's municipalities,
-    similar municipalities) fit the same table with a code of their own."""
+    SEKOM and Sweden, the county code for a county, the organisation's code for the
+    organisations similar to it.
+
+    SEKOM counts current members only. For a member-reported figure the county counts its
+    members too (only members report); for a national-source figure the county, Sweden and
+    the similar organisations count every organisation of the kind with a value, members or not
+    (the national databases hold them all). Sweden and similar rows exist for national-source
+    figures only."""
 
     SEKOM = "sekom", _("SEKOM:s medlemmar")
-    COUNTY = "county", _("länets medlemmar")
+    COUNTY = "county", _("länet")
+    SWEDEN = "sweden", _("hela Sverige")
+    SIMILAR = "similar", _("liknande kommuner")
 
 
 class FigureAverage(models.Model):
@@ -740,8 +748,9 @@ class FigureAverage(models.Model):
             ),
             models.CheckConstraint(
                 name="figureaverage_area_code_fits_area",
-                condition=Q(area_kind="sekom", area_code="")
-                | Q(area_kind="county", area_code__regex=r"^\d{2}$"),
+                condition=Q(area_kind__in=["sekom", "sweden"], area_code="")
+                | Q(area_kind="county", area_code__regex=r"^\d{2}$")
+                | Q(area_kind="similar", area_code__regex=r"^(\d{2}|\d{4})$"),
             ),
         ]
         indexes = [

@@ -171,8 +171,12 @@ def indicator_detail(request, code: str, revision: str | None = None):
         contacts = selectors.official_contacts(organisation_ids=ids)
     for row in examples:
         row["contact"] = contacts.get(row["organisation_id"])
-    overview["figure"] = charts.averages_figure(overview["indicator"], overview["averages"])
-    overview["average_table"] = charts.averages_table(overview["indicator"], overview["averages"])
+    overview["figure"] = charts.averages_figure(
+        overview["indicator"], overview["averages"], comparisons=overview["comparisons"]
+    )
+    overview["average_table"] = charts.averages_table(
+        overview["indicator"], overview["averages"], comparisons=overview["comparisons"]
+    )
     overview["shows_contacts"] = shows_contacts
     return render(request, "indicators/indicator_detail.html", overview)
 

@@ -30,3 +30,18 @@ def current_members_changed(*, joined: Iterable[int] = (), left: Iterable[int] =
         return
     for receiver in _receivers.values():
         receiver(joined=joined, left=left)
+
+
+# Receivers of similar_organisations_changed(): called with no arguments.
+_similar_receivers: dict[str, Callable[[], None]] = {}
+
+
+def on_similar_organisations_changed(*, name: str, receiver: Callable[[], None]) -> None:
+    """Register `receiver()` under `name`: the averages over similar organisations follow."""
+    _similar_receivers[name] = receiver
+
+
+def similar_organisations_changed() -> None:
+    """The similar sets were rebuilt (members.services.similar), inside that transaction."""
+    for receiver in _similar_receivers.values():
+        receiver()

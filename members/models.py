@@ -168,6 +168,46 @@ class Population(models.Model):
         return f"{self.municipality} {self.year}: {self.inhabitants}"
 
 
+class SimilarOrganisation(models.Model):
+    """One of the organisations an organisation is compared with as "liknande kommuner".
+
+    Kolada's municipality groups are not available offline, so the set is the documented
+    fallback (members.services.similar): the organisations of the same kind with the nearest
+    population. Rebuilt as a whole (`similar_organisations_rebuild`), never edited by hand;
+    when the Kolada sync provides groups, they replace these rows.
+    """
+
+    organisation = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    similar = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("liknande organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("liknande organisation")
+        verbose_name_plural = _("liknande organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "similar"], name="similarorganisation_once"
+            ),
+            models.CheckConstraint(
+                name="similarorganisation_not_itself",
+                condition=~Q(similar=models.F("organisation")),
+            ),
+        ]
+        indexes = [
+            # A value's change reaches the averages of those it is similar to: read by `similar`.
+            models.Index(fields=["similar"], name="similarorganisation_similar"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} ~ {self.similar_id}"
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)

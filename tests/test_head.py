@@ -64,6 +64,7 @@ PUBLIC = {
     "organisation": "/api/v1/organisations/0665/",
     "indicators": "/api/v1/indicators/",
     "values": "/api/v1/values/?indicator=GN.6a",
+    "averages": "/api/v1/averages/?indicator=GN.6a&organisation=0665",
     "openapi-json": "/api/v1/schema/",
     "openapi-view": "/api/v1/docs/",
     "good_examples": "/api/v1/good-examples/",

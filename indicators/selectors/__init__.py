@@ -21,6 +21,8 @@ One module per sub-domain; the public names are re-exported here, so callers wri
 """
 
 from indicators.selectors.averages import (
+    area_sizes,
+    organisation_averages,
     yearly_averages,
 )
 from indicators.selectors.catalogue import (
@@ -101,6 +103,8 @@ __all__ = [
     "indicator_among",
     "indicator_summary",
     "reported_indicators",
+    "area_sizes",
+    "organisation_averages",
     "yearly_averages",
     "member_trends",
     "TARGET_LABELS",

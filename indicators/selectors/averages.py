@@ -9,13 +9,20 @@ them while no value has changed."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from common.data_version import versioned
 from indicators import analysis
-from indicators.models import FigureArea, FigureAverage, FigureLatest, IndicatorValue
+from indicators.models import FigureArea, FigureAverage, FigureLatest, Indicator, IndicatorValue
 from indicators.selectors._common import MUNICIPALITY
-from members.models import County
+from members.models import County, Municipality, SimilarOrganisation
+
+AREA_KEYS = {
+    FigureArea.SEKOM: "sekom",
+    FigureArea.COUNTY: "county",
+    FigureArea.SWEDEN: "sweden",
+    FigureArea.SIMILAR: "similar",
+}
 
 
 def yearly_averages(
@@ -23,51 +30,113 @@ def yearly_averages(
     indicator_ids: list[int],
     county_id: int | None = None,
     kind: str = MUNICIPALITY,
+    similar_code: str | None = None,
     data_version: int | None = None,
 ) -> dict[int, dict[int, dict]]:
-    """{indicator id: {year: {sekom, sekom_n, county, county_n}}} over current members (1 query).
+    """{indicator id: {year: {sekom, sekom_n, county, county_n, sweden, sweden_n, similar,
+    similar_n}}} (1 query): each mean with how many values it is over (None and 0: none).
 
     The SEKOM average of a year is the mean over the active members of `kind` (municipalities
     or regions: like with like) that reported that year, on figures that apply to that kind.
+    The county (of `county_id`) counts members on a member-reported figure, everyone of the
+    kind on a national-source one; Sweden and the organisations similar to the organisation
+    `similar_code` exist for national-source figures only (models.FigureArea). A year is there
+    when any of the averages asked for has a value.
     """
     return versioned(
         "averages",
         version=data_version,
-        parts=(kind, county_id, *sorted(indicator_ids)),
+        parts=(kind, county_id, similar_code, *sorted(indicator_ids)),
         compute=lambda: _yearly_averages(
-            indicator_ids=indicator_ids, county_id=county_id, kind=kind
+            indicator_ids=indicator_ids, county_id=county_id, kind=kind, similar_code=similar_code
         ),
     )
 
 
-def _yearly_averages(*, indicator_ids: list[int], county_id: int | None, kind: str) -> dict:
-    """Read from the maintained sums and counts (indicators.services.figures): the SEKOM row
-    and the county's row of each figure and year, by the unique index (no scan of values)."""
-    areas = Q(area_kind=FigureArea.SEKOM, area_code="")
+def _yearly_averages(
+    *, indicator_ids: list[int], county_id: int | None, kind: str, similar_code: str | None
+) -> dict:
+    """Read from the maintained sums and counts (indicators.services.figures): the SEKOM,
+    Sweden, county and similar rows of each figure and year, by the index (no scan of values)."""
+    areas = Q(area_kind__in=[FigureArea.SEKOM, FigureArea.SWEDEN], area_code="")
     if county_id is not None:
         areas |= Q(
             area_kind=FigureArea.COUNTY,
             area_code=Subquery(County.objects.filter(pk=county_id).values("code")[:1]),
         )
+    if similar_code is not None:
+        areas |= Q(area_kind=FigureArea.SIMILAR, area_code=similar_code)
     rows = (
         FigureAverage.objects.filter(areas, organisation_kind=kind, indicator_id__in=indicator_ids)
         .values_list("area_kind", "indicator_id", "year", "value_sum", "value_count")
         .order_by()
     )
-    sekom: dict[tuple[int, int], tuple] = {}
-    county: dict[tuple[int, int], tuple] = {}
-    for area_kind, indicator_id, year, total, count in rows:
-        (sekom if area_kind == FigureArea.SEKOM else county)[(indicator_id, year)] = (total, count)
+    empty = {
+        f"{key}{suffix}": None if not suffix else 0
+        for key in AREA_KEYS.values()
+        for suffix in ("", "_n")
+    }
     result: dict[int, dict[int, dict]] = {}
-    for (indicator_id, year), (total, count) in sekom.items():
-        county_total, county_count = county.get((indicator_id, year), (None, 0))
-        result.setdefault(indicator_id, {})[year] = {
-            "sekom": _mean(total, count),
-            "sekom_n": count,
-            "county": _mean(county_total, county_count),
-            "county_n": county_count,
-        }
+    for area_kind, indicator_id, year, total, count in rows:
+        cell = result.setdefault(indicator_id, {}).setdefault(year, dict(empty))
+        key = AREA_KEYS[area_kind]
+        cell[key] = _mean(total, count)
+        cell[f"{key}_n"] = count
     return result
+
+
+def organisation_averages(
+    *, organisation: Municipality, data_version: int | None = None
+) -> dict[tuple[str, str], dict[int, dict]]:
+    """{(revision code, indicator code): (decimals, {year: averages})} of every catalogue
+    figure, as the
+    organisation's page compares it (its kind, its county, its similar organisations): for
+    the downloads of one member (2 queries)."""
+    figures = {
+        pk: (revision, code, decimals)
+        for pk, revision, code, decimals in Indicator.objects.common()
+        .values_list("pk", "revision__code", "code", "decimals")
+        .order_by()
+    }
+    averages = yearly_averages(
+        indicator_ids=list(figures),
+        county_id=organisation.county_id,
+        kind=organisation.kind,
+        similar_code=organisation.code,
+        data_version=data_version,
+    )
+    return {figures[pk][:2]: (figures[pk][2], years) for pk, years in averages.items()}
+
+
+def area_sizes(
+    *,
+    kind: str,
+    county_id: int | None = None,
+    organisation_id: int | None = None,
+    data_version: int | None = None,
+) -> dict[str, int]:
+    """{"county", "sweden", "similar"}: how many organisations of `kind` each average of a
+    national-source figure is over at most (in the county `county_id`, in the register, similar
+    to `organisation_id`), for the labels "Länet (alla 13 kommuner)": 1 query, cached."""
+    return versioned(
+        "area-sizes",
+        version=data_version,
+        parts=(kind, county_id, organisation_id),
+        compute=lambda: Municipality.objects.filter(kind=kind).aggregate(
+            sweden=Count("pk"),
+            county=Count("pk", filter=Q(county_id=county_id)),
+            similar=Count(
+                "pk",
+                filter=Q(
+                    Exists(
+                        SimilarOrganisation.objects.filter(
+                            organisation_id=organisation_id, similar=OuterRef("pk")
+                        )
+                    )
+                ),
+            ),
+        ),
+    )
 
 
 def _mean(total: Decimal | None, count: int) -> float | None:

@@ -3,7 +3,7 @@ members to learn from (at most 8 queries, whatever the number of members and yea
 
 from collections import defaultdict
 
-from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from members.models import (
     Membership,
     Municipality,
     Population,
+    SimilarOrganisation,
 )
 
 
@@ -62,8 +63,13 @@ def member_trends(
         indicator_ids=ids,
         county_id=organisation.county_id,
         kind=organisation.kind,
+        similar_code=organisation.code,
         data_version=data_version,
     )
+    # National-source figures are compared with the county, Sweden and similar organisations:
+    # the labels say how many organisations each is over (read with the organisation).
+    national = {i.pk for i in indicators if i.reported_by == Indicator.ReportedBy.NATIONAL}
+    sizes = organisation.area_sizes
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
     pools = (
         _learn_from_pools(
@@ -86,6 +92,11 @@ def member_trends(
             for year in sorted(per_year)
             if until is None or year <= until
         ]
+        block["comparisons"] = {
+            "national": indicator.pk in national,
+            "kind": organisation.kind,
+            "sizes": sizes,
+        }
         block |= (
             _learn_from_block(
                 block,
@@ -113,11 +124,33 @@ def member_trends(
 NO_LEARN_FROM = {"learn_from": [], "learn_from_strongest": False, "learn_from_note": ""}
 
 
+def _count(rows, *, by: str) -> Subquery:
+    return Subquery(rows.order_by().values(by).annotate(n=Count("pk")).values("n")[:1])
+
+
+def _area_sizes(code: str) -> dict[str, Case]:
+    """How many organisations of its kind are in its county, in Sweden and similar to it, as
+    annotations computed for the organisation `code` only (the other rows get None)."""
+    same_kind = Municipality.objects.filter(kind=OuterRef("kind"))
+    counts = {
+        "county": _count(same_kind.filter(county_id=OuterRef("county_id")), by="kind"),
+        "sweden": _count(same_kind, by="kind"),
+        "similar": _count(
+            SimilarOrganisation.objects.filter(organisation=OuterRef("pk")), by="organisation"
+        ),
+    }
+    return {
+        f"size_{name}": Case(When(code=code, then=count), output_field=IntegerField())
+        for name, count in counts.items()
+    }
+
+
 def _organisation_and_populations(
     *, code: str, with_members: bool = True
 ) -> tuple[Municipality | None, dict[int, int]]:
-    """The organisation `code` (or None) and every active member's latest population, for
-    "similar size" (only its own `with_members` False): one query."""
+    """The organisation `code` (or None) with how many its averages are over at most
+    (`area_sizes`), and every active member's latest population, for "similar size" (only its
+    own `with_members` False): one query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
@@ -135,6 +168,7 @@ def _organisation_and_populations(
             # runs these subqueries for one row, not for every member.
             last_joined_on=Case(When(code=code, then=Subquery(ended.values("joined_on")[:1]))),
             last_left_on=Case(When(code=code, then=Subquery(ended.values("left_on")[:1]))),
+            **_area_sizes(code),
         )
         .filter(Q(code=code) | Q(is_member=True) if with_members else Q(code=code))
     )
@@ -143,6 +177,10 @@ def _organisation_and_populations(
         populations[candidate.pk] = candidate.inhabitants
         if candidate.code == code:
             organisation = candidate
+            organisation.area_sizes = {
+                name: getattr(candidate, f"size_{name}") or 0
+                for name in ("county", "sweden", "similar")
+            }
     return organisation, populations
 
 
@@ -194,7 +232,12 @@ def _learn_from_pools(
     """Per indicator, the strong set, best quarter and improvers among the members of `kind`
     (cached by the data version: one query when not cached)."""
     # The averages already tell the newest year of each indicator: no extra query for "recent".
-    newest_years = {ind: max(per_year) for ind, per_year in averages.items() if per_year}
+    # Members' years only: a national figure's averages also have years only non-members have.
+    member_years = {
+        ind: [year for year, row in per_year.items() if row["sekom_n"]]
+        for ind, per_year in averages.items()
+    }
+    newest_years = {ind: max(years) for ind, years in member_years.items() if years}
     lower_is_better = {i.pk: i.lower_is_better for i in indicators}
     return versioned(
         # Named anew when what it holds changed: an entry of the old shape may still be cached

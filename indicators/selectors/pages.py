@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Count, Q
+
 from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
@@ -45,20 +47,43 @@ def indicator_overview(
         return None
     summary = indicator_summary(indicator)
     kinds = _compared_kinds(indicator)
+    # With how many organisations of the compared kind each holds (the labels' "alla 13").
+    counties = list(
+        County.objects.annotate(size=Count("organisations", filter=Q(organisations__kind=kinds[0])))
+        .order_by("code")
+        .values("pk", "code", "name", "size")
+    )
+    chosen = next((c for c in counties if c["code"] == county), None)
+    chosen_county = chosen["pk"] if chosen else None
     per_year = yearly_averages(
-        indicator_ids=[indicator.pk], kind=kinds[0], data_version=data_version
+        indicator_ids=[indicator.pk],
+        kind=kinds[0],
+        county_id=chosen_county,
+        data_version=data_version,
     ).get(indicator.pk, {})
+    # Beside SEKOM, a national-source figure's average over all of Sweden (and the chosen
+    # county's): what each is over, for the labels (1 query, cached).
+    national = indicator.reported_by == Indicator.ReportedBy.NATIONAL
+    comparisons = {
+        "national": national,
+        "kind": kinds[0],
+        "sizes": {
+            "county": chosen["size"] if chosen else 0,
+            "sweden": sum(c["size"] for c in counties),
+            "similar": 0,
+        },
+    }
     rows = _members_values(indicator, summary=summary)
     latest = analysis.latest_per_member(rows)
     examples = {kind: _strong_examples(rows, kind=kind, summary=summary) for kind in kinds}
     best, improved = examples[kinds[0]]
     region_best, region_improved = examples.get(REGION, ([], [])) if len(kinds) > 1 else ([], [])
     table = sorted_swedish(latest.values())
-    counties = list(County.objects.order_by("code").values("code", "name"))
     if county:
         table = [row for row in table if row["county_code"] == county]
     return {
         "indicator": summary,
+        "comparisons": comparisons,
         "averages": [
             {"year": year, **per_year[year], "display": _display(per_year[year]["sekom"], summary)}
             for year in sorted(per_year)
@@ -138,7 +163,11 @@ def home_overview(*, data_version: int | None = None) -> list[dict]:
     result = []
     for indicator in indicators:
         summary = indicator_summary(indicator, with_bands=False)
-        per_year = {year: row["sekom"] for year, row in averages.get(indicator.pk, {}).items()}
+        per_year = {
+            year: row["sekom"]
+            for year, row in averages.get(indicator.pk, {}).items()
+            if row["sekom"] is not None  # a year only non-members reported has no SEKOM mean
+        }
         direction = analysis.yearly_direction(
             averages=per_year, lower_is_better=indicator.lower_is_better
         )

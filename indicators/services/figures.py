@@ -15,16 +15,21 @@ view makes a page's cost grow with the whole register, so they live in tables of
   `figures_indicators_rebuild`;
 - `manage.py rebuild_figures` (`figures_rebuild`) recomputes everything from the values.
 
-A value counts when its figure is in the common catalogue (no owner), applies to its
-organisation's kind, and the organisation is a current (active) member: the rule the pages
-have always applied (preliminary values count; each revision's figures have their own rows).
+A value counts when its figure is in the common catalogue (no owner) and applies to its
+organisation's kind (preliminary values count; each revision's figures have their own rows).
+Whose values count depends on the area (models.FigureArea): SEKOM counts current (active)
+members; the county counts members for a member-reported figure, but every organisation of the
+kind for a national-source figure, as Sweden and the similar organisations do (rows for
+national-source figures only). Latest values (strong examples, "Lär av") are current members'
+only: non-members appear in averages, never as someone to call. A value of organisation X
+counts in the SIMILAR row of each organisation whose similar set holds X
+(members.models.SimilarOrganisation); `figures_similar_rebuild` follows a new set.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import F, Q
 
 from indicators import analysis
@@ -35,12 +40,11 @@ from indicators.models import (
     Indicator,
     IndicatorValue,
 )
-from members.models import Membership, Municipality
+from indicators.services.figure_rows import AverageKey, averages_add, averages_insert
+from members.models import Membership, Municipality, SimilarOrganisation, is_current_member
 
 # (organisation id, indicator id, year, number before or None, number after or None)
 ValueChange = tuple[int, int, int, Decimal | None, Decimal | None]
-# (area kind, area code, organisation kind, indicator id, year)
-AverageKey = tuple[str, str, str, int, int]
 
 
 def counting_values():
@@ -53,28 +57,74 @@ def counting_values():
     )
 
 
-def _counting_organisations(organisation_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """{organisation id: (kind, county code)} of those that are current members: one query."""
-    return {
-        pk: (kind, county)
-        for pk, kind, county in Municipality.objects.filter(
-            pk__in=set(organisation_ids), memberships__status=Membership.Status.ACTIVE
-        ).values_list("pk", "kind", "county__code")
-    }
-
-
-def _common_indicators(indicator_ids: Iterable[int]) -> dict[int, str]:
-    """{indicator id: applies_to} of the catalogue's figures among these: one query."""
-    return dict(
-        Indicator.objects.common().filter(pk__in=set(indicator_ids)).values_list("pk", "applies_to")
+def averaged_values():
+    """The values that enter some average: every counting value of a current member, and every
+    value of a national-source figure (members or not), each with `is_member` and `national`."""
+    return (
+        IndicatorValue.objects.filter(
+            Q(indicator__applies_to=Indicator.AppliesTo.ALL)
+            | Q(indicator__applies_to=F("organisation__kind")),
+            indicator__owner__isnull=True,
+        )
+        .annotate(is_member=is_current_member("organisation"))
+        .filter(Q(is_member=True) | Q(indicator__reported_by=Indicator.ReportedBy.NATIONAL))
     )
 
 
-def _average_keys(*, kind: str, county: str, indicator_id: int, year: int) -> list[AverageKey]:
-    return [
-        (FigureArea.SEKOM, "", kind, indicator_id, year),
-        (FigureArea.COUNTY, county, kind, indicator_id, year),
-    ]
+def _organisations(organisation_ids: Iterable[int]) -> dict[int, tuple[str, str, bool]]:
+    """{organisation id: (kind, county code, is a current member)}: one query."""
+    return {
+        pk: (kind, county, is_member)
+        for pk, kind, county, is_member in Municipality.objects.filter(pk__in=set(organisation_ids))
+        .with_is_member()
+        .values_list("pk", "kind", "county__code", "is_member")
+        .order_by()
+    }
+
+
+def _common_indicators(indicator_ids: Iterable[int]) -> dict[int, tuple[str, bool]]:
+    """{indicator id: (applies_to, is national-source)} of the catalogue's figures: one query."""
+    return {
+        pk: (applies_to, reported_by == Indicator.ReportedBy.NATIONAL)
+        for pk, applies_to, reported_by in Indicator.objects.common()
+        .filter(pk__in=set(indicator_ids))
+        .values_list("pk", "applies_to", "reported_by")
+    }
+
+
+def _similar_of(organisation_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+    """{organisation id: codes of the organisations whose similar set holds it}: one query
+    (by the index on `similar`); None reads every set (the rebuild)."""
+    rows = SimilarOrganisation.objects.all()
+    if organisation_ids is not None:
+        rows = rows.filter(similar_id__in=set(organisation_ids))
+    found: dict[int, list[str]] = defaultdict(list)
+    for similar_id, code in rows.values_list("similar_id", "organisation__code").order_by():
+        found[similar_id].append(code)
+    return found
+
+
+def _average_keys(
+    *,
+    kind: str,
+    county: str,
+    indicator_id: int,
+    year: int,
+    member: bool,
+    national: bool,
+    similar_of: Iterable[str] = (),
+) -> list[AverageKey]:
+    """The rows one value counts in (see the module's docstring)."""
+    keys = []
+    if member:
+        keys.append((FigureArea.SEKOM, "", kind, indicator_id, year))
+    if national:
+        keys.append((FigureArea.COUNTY, county, kind, indicator_id, year))
+        keys.append((FigureArea.SWEDEN, "", kind, indicator_id, year))
+        keys.extend((FigureArea.SIMILAR, code, kind, indicator_id, year) for code in similar_of)
+    elif member:
+        keys.append((FigureArea.COUNTY, county, kind, indicator_id, year))
+    return keys
 
 
 def figures_values_changed(*, changes: Iterable[ValueChange]) -> None:
@@ -87,28 +137,38 @@ def figures_values_changed(*, changes: Iterable[ValueChange]) -> None:
     changes = list(changes)
     if not changes:
         return
-    members = _counting_organisations(change[0] for change in changes)
-    if not members:
-        return
-    figures = _common_indicators(change[1] for change in changes if change[0] in members)
+    organisations = _organisations(change[0] for change in changes)
+    figures = _common_indicators(change[1] for change in changes if change[0] in organisations)
+    national_changes = {change[0] for change in changes if figures.get(change[1], ("", 0))[1]}
+    similar_of = _similar_of(national_changes) if national_changes else {}
     deltas: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
     touched: set[tuple[int, int]] = set()
     for organisation_id, indicator_id, year, old, new in changes:
-        member = members.get(organisation_id)
-        applies_to = figures.get(indicator_id)
-        if member is None or applies_to is None:
+        organisation = organisations.get(organisation_id)
+        figure = figures.get(indicator_id)
+        if organisation is None or figure is None:
             continue
-        kind, county = member
-        if applies_to not in (Indicator.AppliesTo.ALL, kind):
+        kind, county, member = organisation
+        applies_to, national = figure
+        if applies_to not in (Indicator.AppliesTo.ALL, kind) or not (member or national):
             continue
-        touched.add((indicator_id, organisation_id))
+        if member:
+            touched.add((indicator_id, organisation_id))
         if old == new:
             continue  # e.g. only the comment or the status changed: sums stay
-        for key in _average_keys(kind=kind, county=county, indicator_id=indicator_id, year=year):
+        for key in _average_keys(
+            kind=kind,
+            county=county,
+            indicator_id=indicator_id,
+            year=year,
+            member=member,
+            national=national,
+            similar_of=similar_of.get(organisation_id, ()),
+        ):
             delta = deltas[key]
             delta[0] += (new or 0) - (old or 0)
             delta[1] += (new is not None) - (old is not None)
-    _averages_add(deltas)
+    averages_add(deltas)
     _latest_refresh(pairs=touched)
 
 
@@ -118,6 +178,8 @@ def figures_members_changed(*, joined: Iterable[int] = (), left: Iterable[int] =
     Called through members.hooks inside the membership service's transaction, after the
     membership's status changed: a joining member's counting values are added, a leaving
     member's subtracted (read as if it still were a member), and its latest values follow.
+    Only the rows that count members alone change: SEKOM, and the county of a member-reported
+    figure (national-source figures count everyone in the county, Sweden and similar rows).
     """
     joined, left = set(joined), set(left)
     for organisation_ids, sign in ((joined, 1), (left, -1)):
@@ -131,18 +193,25 @@ def figures_members_changed(*, joined: Iterable[int] = (), left: Iterable[int] =
                 indicator__owner__isnull=True,
             )
             .values_list(
-                "organisation__kind", "organisation__county__code", "indicator_id", "year", "value"
+                "organisation__kind",
+                "organisation__county__code",
+                "indicator_id",
+                "indicator__reported_by",
+                "year",
+                "value",
             )
             .order_by()
         )
         deltas: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
-        for kind, county, indicator_id, year, value in rows:
-            for key in _average_keys(
-                kind=kind, county=county, indicator_id=indicator_id, year=year
-            ):
+        for kind, county, indicator_id, reported_by, year, value in rows:
+            national = reported_by == Indicator.ReportedBy.NATIONAL
+            place = {"kind": kind, "county": county, "indicator_id": indicator_id, "year": year}
+            as_member = _average_keys(**place, member=True, national=national)
+            as_other = _average_keys(**place, member=False, national=national)
+            for key in set(as_member) - set(as_other):
                 deltas[key][0] += sign * value
                 deltas[key][1] += sign
-        _averages_add(deltas)
+        averages_add(deltas)
     if left:
         FigureLatest.objects.filter(organisation_id__in=left).delete()
     if joined:
@@ -162,34 +231,35 @@ def figures_indicators_rebuild(*, indicator_ids: Iterable[int]) -> None:
     figures_rebuild(indicator_ids=list(indicator_ids))
 
 
-def figures_rebuild(*, indicator_ids: list[int] | None = None) -> dict[str, int]:
-    """Recompute the maintained figures (of `indicator_ids`, or all) from the values.
+def figures_similar_rebuild() -> None:
+    """Recompute the averages over similar organisations after the similar sets changed
+    (registered with members.hooks; same transaction)."""
+    figures_rebuild(area_kinds=[FigureArea.SIMILAR])
+
+
+def figures_rebuild(
+    *, indicator_ids: list[int] | None = None, area_kinds: list[str] | None = None
+) -> dict[str, int]:
+    """Recompute the maintained figures (of `indicator_ids`, or all) from the values; with
+    `area_kinds`, only those averages (and no latest values).
 
     Returns how many average and latest rows there are now.
     """
     averages, latest = figures_from_values(indicator_ids=indicator_ids)
+    if area_kinds is not None:
+        averages = {key: row for key, row in averages.items() if key[0] in area_kinds}
     stale_averages = FigureAverage.objects.all()
     stale_latest = FigureLatest.objects.all()
     if indicator_ids is not None:
         stale_averages = stale_averages.filter(indicator_id__in=indicator_ids)
         stale_latest = stale_latest.filter(indicator_id__in=indicator_ids)
+    if area_kinds is not None:
+        stale_averages = stale_averages.filter(area_kind__in=area_kinds)
     stale_averages.delete()
+    averages_insert(averages)
+    if area_kinds is not None:
+        return {"averages": len(averages), "latest": 0}
     stale_latest.delete()
-    FigureAverage.objects.bulk_create(
-        [
-            FigureAverage(
-                area_kind=area_kind,
-                area_code=area_code,
-                organisation_kind=kind,
-                indicator_id=indicator_id,
-                year=year,
-                value_sum=total,
-                value_count=count,
-            )
-            for (area_kind, area_code, kind, indicator_id, year), (total, count) in averages.items()
-        ],
-        batch_size=2000,
-    )
     FigureLatest.objects.bulk_create(
         [FigureLatest(indicator_id=i, organisation_id=o, **row) for (i, o), row in latest.items()],
         batch_size=2000,
@@ -200,9 +270,9 @@ def figures_rebuild(*, indicator_ids: list[int] | None = None) -> dict[str, int]
 def figures_from_values(
     *, indicator_ids: list[int] | None = None
 ) -> tuple[dict[AverageKey, tuple[Decimal, int]], dict[tuple[int, int], dict]]:
-    """The maintained figures computed from scratch (one pass over the counting values):
+    """The maintained figures computed from scratch (one pass over the averaged values):
     ({average key: (sum, count)}, {(indicator id, organisation id): latest row fields})."""
-    values = counting_values()
+    values = averaged_values()
     if indicator_ids is not None:
         values = values.filter(indicator_id__in=indicator_ids)
     rows = values.values_list(
@@ -210,21 +280,41 @@ def figures_from_values(
         "organisation_id",
         "organisation__kind",
         "organisation__county__code",
+        "indicator__reported_by",
+        "is_member",
         "year",
         "value",
         "status",
     ).order_by("indicator_id", "organisation_id", "year")
+    similar_of = _similar_of()
     averages: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
     by_pair: dict[tuple[int, int], dict[int, tuple[Decimal, str]]] = defaultdict(dict)
     kinds: dict[int, str] = {}
-    for indicator_id, organisation_id, kind, county, year, value, status in rows.iterator(
-        chunk_size=5000
-    ):
-        for key in _average_keys(kind=kind, county=county, indicator_id=indicator_id, year=year):
+    for (
+        indicator_id,
+        organisation_id,
+        kind,
+        county,
+        reported_by,
+        member,
+        year,
+        value,
+        status,
+    ) in rows.iterator(chunk_size=5000):
+        for key in _average_keys(
+            kind=kind,
+            county=county,
+            indicator_id=indicator_id,
+            year=year,
+            member=member,
+            national=reported_by == Indicator.ReportedBy.NATIONAL,
+            similar_of=similar_of.get(organisation_id, ()),
+        ):
             averages[key][0] += value
             averages[key][1] += 1
-        by_pair[(indicator_id, organisation_id)][year] = (value, status)
-        kinds[organisation_id] = kind
+        if member:  # latest values are current members' only
+            by_pair[(indicator_id, organisation_id)][year] = (value, status)
+            kinds[organisation_id] = kind
     latest = {pair: _latest_row(years, kind=kinds[pair[1]]) for pair, years in by_pair.items()}
     return {key: (total, count) for key, (total, count) in averages.items()}, latest
 
@@ -274,57 +364,3 @@ def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
         ],
         batch_size=2000,
     )
-
-
-def _averages_add(deltas: dict[AverageKey, list]) -> None:
-    """Add each delta (sum, count) to its row, creating it, then drop rows left without values.
-
-    The database adds under its row lock, so concurrent writers' deltas all arrive. A delta
-    that adds values may create its row (INSERT ... ON CONFLICT DO UPDATE); one that does not
-    adds to a row that exists (UPDATE ... FROM): PostgreSQL checks a proposed row's CHECK
-    constraints (a count is never negative) before it looks for the conflict.
-    """
-    deltas = {key: delta for key, delta in deltas.items() if delta[0] or delta[1]}
-    if not deltas:
-        return
-    table = connection.ops.quote_name(FigureAverage._meta.db_table)
-    key_columns = "area_kind, area_code, organisation_kind, indicator_id, year"
-    growing = [(key, delta) for key, delta in deltas.items() if delta[1] > 0]
-    other = [(key, delta) for key, delta in deltas.items() if delta[1] <= 0]
-    with connection.cursor() as cursor:
-        for start in range(0, len(growing), 1000):
-            batch = growing[start : start + 1000]
-            cursor.execute(
-                f"INSERT INTO {table} ({key_columns}, value_sum, value_count) "
-                f"VALUES {_placeholders(len(batch))} "
-                f"ON CONFLICT ({key_columns}) "
-                f"DO UPDATE SET value_sum = {table}.value_sum + EXCLUDED.value_sum, "
-                f"value_count = {table}.value_count + EXCLUDED.value_count",
-                _params(batch),
-            )
-        for start in range(0, len(other), 1000):
-            batch = other[start : start + 1000]
-            matches = " AND ".join(f"{table}.{name} = d.{name}" for name in key_columns.split(", "))
-            cursor.execute(
-                f"WITH d ({key_columns}, value_sum, value_count) AS "
-                f"(VALUES {_placeholders(len(batch))}) "
-                f"UPDATE {table} SET value_sum = {table}.value_sum + d.value_sum, "
-                f"value_count = {table}.value_count + d.value_count FROM d WHERE {matches}",
-                _params(batch),
-            )
-    FigureAverage.objects.filter(
-        indicator_id__in={key[3] for key in deltas},
-        year__in={key[4] for key in deltas},
-        value_count=0,
-    ).delete()
-
-
-def _placeholders(rows: int) -> str:
-    return ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * rows)
-
-
-def _params(batch: list) -> list:
-    params = []
-    for key, (total, count) in batch:
-        params.extend([str(part) for part in key[:3]] + [key[3], key[4], total, count])
-    return params

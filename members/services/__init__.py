@@ -6,6 +6,7 @@
 - contacts: contact persons and the official's reporting account
 - access: which login may report or read which organisation's figures
 - fees: fee schedules
+- similar: the organisations each one is compared with as "liknande kommuner"
 - mail: e-mail rendered in the transaction, sent after it commits (private)
 
 Each public function is one transaction. E-mails are rendered inside the transaction (so a
@@ -33,6 +34,7 @@ from members.services.contacts import (
 )
 from members.services.fees import fee_schedule_copy
 from members.services.memberships import membership_resign, memberships_resign
+from members.services.similar import similar_organisations_rebuild
 from members.services.site import reference_data_load, site_data_changed, site_demo_set
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "reference_data_load",
     "reporting_account_activate",
     "reporting_account_invite",
+    "similar_organisations_rebuild",
     "site_data_changed",
     "site_demo_set",
 ]

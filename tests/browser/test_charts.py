@@ -53,10 +53,11 @@ def test_keyboard_only_switches_the_county_average_on_and_off(page, members):
     assert page.get_by_text("Chart Studio").count() == 0
     toggle = page.locator('[data-toggles-for="chart-GN-6a"] [data-toggle="county"]')
     expect(toggle).to_have_attribute("aria-pressed", "false")
-    expect(toggle).to_have_accessible_name("Medel i länet")
+    # GN.6a comes from a national database: the county line is over all its municipalities.
+    expect(toggle).to_have_accessible_name("Länet (alla 13 kommuner)")
     county_visible = (
         "() => document.getElementById('chart-GN-6a')._fullData"
-        ".find(t => t.name === 'Medel i länet').visible"
+        ".find(t => t.name === 'Länet (alla 13 kommuner)').visible"
     )
     assert page.evaluate(county_visible) == "legendonly"
 
@@ -69,7 +70,7 @@ def test_keyboard_only_switches_the_county_average_on_and_off(page, members):
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-pressed", "true")
     assert page.evaluate(county_visible) is True
-    expect(chart.locator(".legendtext", has_text="Medel i länet")).to_have_count(1)
+    expect(chart.locator(".legendtext", has_text="Länet (alla 13 kommuner)")).to_have_count(1)
     page.screenshot(path="test-results/chart-county-on.png")
     page.keyboard.press("Space")
     expect(toggle).to_have_attribute("aria-pressed", "false")

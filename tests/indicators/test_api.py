@@ -56,13 +56,17 @@ def test_the_index_links_to_every_resource_and_the_schema(client):
         "organisations": "http://testserver/api/v1/organisations/",
         "indicators": "http://testserver/api/v1/indicators/",
         "values": "http://testserver/api/v1/values/",
+        "averages": "http://testserver/api/v1/averages/",
         "schema": "http://testserver/api/v1/schema/",
     }
     schema = client.get("/api/v1/schema/").json()
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/organisations/", "/api/v1/values/", "/api/v1/indicators/"} <= set(
-        schema["paths"]
-    )
+    assert {
+        "/api/v1/organisations/",
+        "/api/v1/values/",
+        "/api/v1/indicators/",
+        "/api/v1/averages/",
+    } <= set(schema["paths"])
 
 
 def test_organisations_carry_county_kind_and_member_since_and_no_personal_data(client, api_data):

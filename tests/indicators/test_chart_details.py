@@ -66,9 +66,11 @@ def test_optional_series_are_switched_with_buttons_outside_the_plot(client, worl
     html = client.get(reverse("member_detail", args=["0665"])).content.decode()
     spec = _spec(html, "chart-GN-6a-data")
     toggles = {t["key"]: t for t in spec["toggles"]}
-    assert set(toggles) == {"county", "own-target"}
+    # GN.6a comes from a national database: the county and Sweden are over everyone.
+    assert set(toggles) == {"county", "sweden", "own-target"}
     county = spec["data"][toggles["county"]["traces"][0]]
-    assert county["name"] == "Medel i länet" and county["visible"] == "legendonly"
+    assert county["name"] == "Länet (alla 13 kommuner)" and county["visible"] == "legendonly"
+    assert toggles["sweden"]["pressed"] is True
     assert toggles["county"]["pressed"] is False and toggles["own-target"]["pressed"] is True
     assert spec["layout"]["legend"]["itemclick"] is False  # the legend is only a key
     group = re.search(r'<div class="chart-toggles[^>]*data-toggles-for="chart-GN-6a"[^>]*>', html)

@@ -1,9 +1,11 @@
 """The figures maintained on write equal a from-scratch computation after every step.
 
 Random sequences of saves (single values, a year form, imports of many rows), deletions,
-restores from the history, joins and resignations, each through the same service the site
-uses; after every step the maintained tables are compared with the figures computed plainly
-from all values below, and with what the pages' averages selector computes from the values.
+restores from the history, joins and resignations, new similar sets, each through the same
+service the site uses, on member-reported and national-source figures (whose county, Sweden and
+similar averages count non-members too); after every step the maintained tables are compared
+with the figures computed plainly from all values below, and with what the pages' averages
+selector computes from the values.
 Runs on PostgreSQL (the COPY path of values_upsert) and on SQLite (the ORM path).
 """
 
@@ -23,8 +25,8 @@ from indicators.models import FigureAverage, FigureLatest, Indicator, IndicatorV
 from indicators.services import ValueInput, value_delete, values_save_year, values_upsert
 from indicators.services.figures import figures_rebuild
 from members.gdpr import memberships_delete
-from members.models import Membership, Municipality
-from members.services import membership_approve, membership_resign
+from members.models import Membership, Municipality, Population, SimilarOrganisation
+from members.services import membership_approve, membership_resign, similar_organisations_rebuild
 from tests.indicators.factories import IndicatorFactory, OwnIndicatorFactory
 from tests.members.factories import MembershipApplicationFactory, MembershipFactory, UserFactory
 
@@ -55,22 +57,35 @@ step_st = st.one_of(
     st.tuples(st.just("join"), org_st),
     st.tuples(st.just("resign"), org_st),
     st.tuples(st.just("forget"), org_st),
+    st.tuples(st.just("similar"), st.integers(1, 2)),
 )
+NATIONAL = Indicator.ReportedBy.NATIONAL
 
 
 def _world() -> dict:
     """Figures of every sort that matters: for all, municipalities only, regions only, the
-    older revision, and a member's own figure (which never counts)."""
+    older revision, national-source and member-reported ones, and a member's own figure (which
+    never counts). Each municipality is similar to its nearest one by population."""
     current = Revision.objects.get(is_current=True)
     older = Revision.objects.get(code="2012")
     organisations = [Municipality.objects.get(code=code) for code in ORGANISATIONS]
+    all_kinds, municipalities = Indicator.AppliesTo.ALL, Indicator.AppliesTo.MUNICIPALITY
     figures = [
-        IndicatorFactory(revision=current, code="P.1", applies_to=Indicator.AppliesTo.ALL),
-        IndicatorFactory(revision=current, code="P.2", applies_to=Indicator.AppliesTo.MUNICIPALITY),
-        IndicatorFactory(revision=current, code="P.3", applies_to=Indicator.AppliesTo.REGION),
-        IndicatorFactory(revision=older, code="P.4", applies_to=Indicator.AppliesTo.ALL),
+        IndicatorFactory(revision=current, code="P.1", applies_to=all_kinds, reported_by=NATIONAL),
+        IndicatorFactory(revision=current, code="P.2", applies_to=municipalities),
+        IndicatorFactory(
+            revision=current,
+            code="P.3",
+            applies_to=Indicator.AppliesTo.REGION,
+            reported_by=NATIONAL,
+        ),
+        IndicatorFactory(revision=older, code="P.4", applies_to=all_kinds),
         OwnIndicatorFactory(owner=organisations[0]),
     ]
+    # 0665 ~ 1730, 1730 ~ 0665, 0680 ~ 0665 (one each); the region has none of its kind.
+    for organisation, inhabitants in zip(organisations, [14000, 140000, 8000, 360000], strict=True):
+        Population.objects.create(municipality=organisation, year=2020, inhabitants=inhabitants)
+    similar_organisations_rebuild(size=1)
     return {
         "organisations": organisations,
         "figures": figures,
@@ -79,25 +94,36 @@ def _world() -> dict:
 
 
 def _expected() -> tuple[dict, dict]:
-    """The figures from scratch, plainly: every value, today's rule for who counts."""
+    """The figures from scratch, plainly: every value, the rule for who counts where."""
     members = set(
         Membership.objects.filter(status=Membership.Status.ACTIVE).values_list(
             "organisation_id", flat=True
         )
     )
+    similar_of = defaultdict(list)
+    for row in SimilarOrganisation.objects.select_related("organisation"):
+        similar_of[row.similar_id].append(row.organisation.code)
     sums: dict = defaultdict(lambda: [Decimal(0), 0])
     series: dict = defaultdict(dict)
     for value in IndicatorValue.objects.select_related("indicator", "organisation__county"):
         figure, organisation = value.indicator, value.organisation
-        if figure.owner_id is not None or organisation.pk not in members:
+        member = organisation.pk in members
+        national = figure.reported_by == NATIONAL
+        if figure.owner_id is not None or not (member or national):
             continue
         if figure.applies_to not in (Indicator.AppliesTo.ALL, organisation.kind):
             continue
-        for area in (("sekom", ""), ("county", organisation.county.code)):
+        areas = [("sekom", "")] if member else []
+        areas.append(("county", organisation.county.code))
+        if national:
+            areas.append(("sweden", ""))
+            areas += [("similar", code) for code in similar_of[organisation.pk]]
+        for area in areas:
             key = (*area, organisation.kind, figure.pk, value.year)
             sums[key][0] += value.value
             sums[key][1] += 1
-        series[(figure.pk, organisation.pk)][value.year] = value
+        if member:  # only current members are strong examples or "Lär av"
+            series[(figure.pk, organisation.pk)][value.year] = value
     latest = {}
     for pair, years in series.items():
         newest = years[max(years)]
@@ -143,20 +169,28 @@ def _assert_figures_right(world: dict, step) -> None:
     # One municipality and the region: each kind, and a county with two municipalities.
     for organisation in (world["organisations"][0], world["organisations"][3]):
         kind, county = organisation.kind, organisation.county
-        computed = selectors.yearly_averages(indicator_ids=ids, county_id=county.pk, kind=kind)
+        computed = selectors.yearly_averages(
+            indicator_ids=ids, county_id=county.pk, kind=kind, similar_code=organisation.code
+        )
+        areas = {
+            "sekom": ("sekom", ""),
+            "county": ("county", county.code),
+            "sweden": ("sweden", ""),
+            "similar": ("similar", organisation.code),
+        }
         for figure_id, years in computed.items():
             for year, row in years.items():
-                total, count = expected_averages[("sekom", "", kind, figure_id, year)]
-                assert count == row["sekom_n"], step
-                assert float(total / count) == pytest.approx(row["sekom"]), step
-                total, count = expected_averages.get(
-                    ("county", county.code, kind, figure_id, year), (None, 0)
-                )
-                assert count == row["county_n"], step
-                if count:
-                    assert float(total / count) == pytest.approx(row["county"]), step
+                for name, area in areas.items():
+                    total, count = expected_averages.get((*area, kind, figure_id, year), (0, 0))
+                    assert count == row[f"{name}_n"], step
+                    if count:
+                        assert float(total / count) == pytest.approx(row[name]), step
+                    else:
+                        assert row[name] is None, step
         expected_cells = {
-            (key[3], key[4]) for key in expected_averages if key[0] == "sekom" and key[2] == kind
+            (key[3], key[4])
+            for key in expected_averages
+            if key[2] == kind and (key[0], key[1]) in areas.values()
         }
         assert expected_cells == {
             (figure_id, year) for figure_id, years in computed.items() for year in years
@@ -198,7 +232,8 @@ def _run(world: dict, step) -> None:
                 status=status,
             )
             for figure, number in zip(figures, numbers, strict=True)
-            if figure.owner_id in (None, organisation.pk)
+            # The year form takes what the member reports itself (national ones are fetched).
+            if figure.owner_id in (None, organisation.pk) and figure.reported_by != NATIONAL
         ]
         values_save_year(user=staff, organisation=organisation, year=year, rows=rows)
     elif kind == "import":
@@ -258,6 +293,9 @@ def _run(world: dict, step) -> None:
             membership_resign(
                 membership=membership, left_on=timezone.localdate(), decision="KF § 1"
             )
+    elif kind == "similar":
+        # Nearer or more neighbours: the similar averages follow the new sets.
+        similar_organisations_rebuild(size=step[1])
     elif kind == "forget":
         # The retention's deletion of a membership row (here: a current one) ends it too.
         membership = _active(organisations[step[1]])
@@ -315,12 +353,14 @@ def test_the_rebuild_command_repairs_figures_written_past_the_services(reference
     from django.core.management import call_command
 
     organisation = Municipality.objects.get(code="0665")
+    outsider = Municipality.objects.get(code="0617")  # a non-member in the same county
     MembershipFactory(organisation=organisation)
-    figure = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    figure = Indicator.objects.get(revision__is_current=True, code="GN.6a")  # national
     IndicatorValue.objects.bulk_create(
         [
             IndicatorValue(organisation=organisation, indicator=figure, year=2020, value=10),
             IndicatorValue(organisation=organisation, indicator=figure, year=2025, value=7),
+            IndicatorValue(organisation=outsider, indicator=figure, year=2025, value=3),
         ]
     )
     assert not FigureAverage.objects.filter(indicator=figure).exists()
@@ -328,5 +368,10 @@ def test_the_rebuild_command_repairs_figures_written_past_the_services(reference
     assert _maintained() == _expected()
     sekom = FigureAverage.objects.get(area_kind="sekom", indicator=figure, year=2025)
     assert (sekom.value_sum, sekom.value_count) == (Decimal(7), 1)
+    # The county and Sweden of a national-source figure count the non-member too.
+    for area_kind in ("county", "sweden"):
+        row = FigureAverage.objects.get(area_kind=area_kind, indicator=figure, year=2025)
+        assert (row.value_sum, row.value_count) == (Decimal(10), 2)
+    assert not FigureLatest.objects.filter(organisation=outsider).exists()
     latest = FigureLatest.objects.get(indicator=figure, organisation=organisation)
     assert (latest.year, latest.value, latest.earlier_value) == (2025, Decimal(7), Decimal(10))
