@@ -77,12 +77,16 @@ def _average_keys(*, kind: str, county: str, indicator_id: int, year: int) -> li
     ]
 
 
-def figures_values_changed(*, changes: Iterable[ValueChange]) -> None:
+def figures_values_changed(
+    *, changes: Iterable[ValueChange], indicators: dict[int, Indicator] | None = None
+) -> None:
     """Keep the figures right after values were created, changed or deleted (same transaction).
 
     Each change carries the number before (None: there was no value) and after (None: the value
     is gone). Sums and counts of the value's SEKOM and county rows are adjusted; the latest
     value of each touched (figure, member) is read again from that member's values.
+    `indicators` ({id: Indicator}), when the caller holds the changed figures already, saves
+    reading which of them are the catalogue's and whom they apply to.
     """
     changes = list(changes)
     if not changes:
@@ -90,7 +94,13 @@ def figures_values_changed(*, changes: Iterable[ValueChange]) -> None:
     members = _counting_organisations(change[0] for change in changes)
     if not members:
         return
-    figures = _common_indicators(change[1] for change in changes if change[0] in members)
+    wanted = {change[1] for change in changes if change[0] in members}
+    if indicators is not None and wanted <= indicators.keys():
+        figures = {
+            pk: indicators[pk].applies_to for pk in wanted if indicators[pk].owner_id is None
+        }
+    else:
+        figures = _common_indicators(wanted)
     deltas: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
     touched: set[tuple[int, int]] = set()
     for organisation_id, indicator_id, year, old, new in changes:
@@ -229,6 +239,10 @@ def figures_from_values(
     return {key: (total, count) for key, (total, count) in averages.items()}, latest
 
 
+# What a latest row holds besides its key (written over when the pair's row exists).
+LATEST_COLUMNS = ["organisation_kind", "year", "value", "status", "earlier_value"]
+
+
 def _latest_row(years: dict[int, tuple[Decimal, str]], *, kind: str) -> dict:
     year = max(years)
     value, status = years[year]
@@ -266,13 +280,24 @@ def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
     ):
         found[(indicator_id, organisation_id)][year] = (value, status)
         kinds[organisation_id] = kind
-    FigureLatest.objects.filter(where).delete()
+    # Pairs left without values lose their row; the others are written over in place (one
+    # statement, not a delete and an insert).
+    gone = Q()
+    for indicator_id, organisation_ids in by_indicator.items():
+        missing = {o for o in organisation_ids if (indicator_id, o) not in found}
+        if missing:
+            gone |= Q(indicator_id=indicator_id, organisation_id__in=missing)
+    if gone:
+        FigureLatest.objects.filter(gone).delete()
     FigureLatest.objects.bulk_create(
         [
             FigureLatest(indicator_id=i, organisation_id=o, **_latest_row(years, kind=kinds[o]))
             for (i, o), years in found.items()
         ],
         batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "organisation"],
+        update_fields=LATEST_COLUMNS,
     )
 
 
@@ -312,6 +337,8 @@ def _averages_add(deltas: dict[AverageKey, list]) -> None:
                 f"value_count = {table}.value_count + d.value_count FROM d WHERE {matches}",
                 _params(batch),
             )
+    if not other or all(delta[1] == 0 for _key, delta in other):
+        return  # no count went down, so no row can have been left at zero
     FigureAverage.objects.filter(
         indicator_id__in={key[3] for key in deltas},
         year__in={key[4] for key in deltas},

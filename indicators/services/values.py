@@ -185,6 +185,12 @@ def values_upsert(
     its indicator's rules or the same value appears twice. Rows equal to what is stored are
     left alone and get no history row.
     """
+    return _values_write(rows=rows, user=user, change_reason=change_reason, batch_size=batch_size)
+
+
+def _values_write(*, rows, user, change_reason: str, batch_size: int = 5000) -> UpsertResult:
+    """values_upsert's body, for callers already inside a transaction of their own (a nested
+    atomic block would cost a savepoint and its release: two round trips)."""
     rows = values_check(rows=rows)
     change_reason = change_reason[:100]  # the history's column is that wide
     keys = [(r.organisation_id, r.indicator.pk, r.year) for r in rows]
@@ -236,7 +242,7 @@ def values_save_year(
                 _("%(label)s är avslutat och tar inte emot nya värden.")
                 % {"label": row.indicator.label}
             )
-    return values_upsert(rows=rows, user=user, change_reason=_("Rapporterat i formuläret"))
+    return _values_write(rows=rows, user=user, change_reason=_("Rapporterat i formuläret"))
 
 
 @transaction.atomic
