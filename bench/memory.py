@@ -84,7 +84,10 @@ def crawl_paths() -> list[str]:
         members = [code for (code,) in cursor.fetchall()]
         cursor.execute(
             "SELECT i.code FROM indicators_indicator i JOIN indicators_revision r "
-            "ON r.id = i.revision_id WHERE r.is_current AND i.owner_id IS NULL ORDER BY i.code"
+            "ON r.id = i.revision_id WHERE r.is_current AND i.owner_id IS NULL "
+            # a figure with parts has no page of its own: its parts do
+            "AND NOT EXISTS (SELECT 1 FROM indicators_indicator c WHERE c.parent_id = i.id) "
+            "ORDER BY i.code"
         )
         indicators = [code for (code,) in cursor.fetchall()]
     connection.close()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from indicators.models import IndicatorValue
 from indicators.services.figures import figures_values_changed
+from members.models import Membership
 
 ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
 
@@ -227,22 +228,37 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                     for row in rows
                 ),
             )
-        # The numbers stored before, locked, for the maintained figures' deltas.
+        # Only current members' values enter the maintained figures, so only theirs come back
+        # to Python (an import of non-members' or former members' figures returns no rows).
+        member = (
+            f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(Membership._meta.db_table)} m "
+            "WHERE m.organisation_id = {}.organisation_id AND m.status = %(active)s)"
+        )
+        active = {"active": Membership.Status.ACTIVE.value}
+        # The numbers stored before, for the maintained figures' deltas; every row is locked,
+        # in one order for every writer.
         cursor.execute(
             f"""
-            SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
-            JOIN {stage} s ON s.organisation_id = t.organisation_id
-                AND s.indicator_id = t.indicator_id AND s.year = t.year
-            ORDER BY t.organisation_id, t.indicator_id, t.year
-            FOR UPDATE OF t
+            SELECT organisation_id, indicator_id, year, value FROM (
+                SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
+                JOIN {stage} s ON s.organisation_id = t.organisation_id
+                    AND s.indicator_id = t.indicator_id AND s.year = t.year
+                ORDER BY t.organisation_id, t.indicator_id, t.year
+                FOR UPDATE OF t
+            ) locked WHERE {member.format("locked")}
             """,
-            stage_params or None,
+            {**stage_params, **active},
         )
         before = {(o, i, y): v for o, i, y, v in cursor.fetchall()}
         cursor.execute(
             f"""
-            WITH upserted AS ({upsert}) {history_sql}
-            SELECT organisation_id, indicator_id, year, value, inserted_now FROM upserted
+            WITH upserted AS ({upsert}) {history_sql},
+            counted AS (
+                SELECT count(*) AS written, count(*) FILTER (WHERE inserted_now) AS created
+                FROM upserted
+            )
+            SELECT c.written, c.created, u.organisation_id, u.indicator_id, u.year, u.value
+            FROM counted c LEFT JOIN upserted u ON {member.format("u")}
             """,
             {
                 "user_id": user_id,
@@ -250,15 +266,18 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 "reason": change_reason,
                 "history_user_id": history_user.pk if history_user is not None else None,
                 **stage_params,
+                **active,
             },
         )
         written = cursor.fetchall()
         if not inline:
             cursor.execute(f"DROP TABLE {stage}")
-    created = sum(1 for row in written if row[4])
-    updated = len(written) - created
+    count, created = written[0][:2]
+    updated = count - created
     figures_values_changed(
-        changes=[(o, i, y, before.get((o, i, y)), v) for o, i, y, v, _inserted in written],
+        changes=[
+            (o, i, y, before.get((o, i, y)), v) for _n, _c, o, i, y, v in written if o is not None
+        ],
         indicators=_indicators_of(rows),
     )
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)

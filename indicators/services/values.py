@@ -92,9 +92,24 @@ def values_resolve(*, rows: list[ValueInput]) -> list[ValueInput]:
     for row in rows:
         key = (row.organisation_id, row.indicator.pk, row.year)
         if row.comment is None:
-            row = replace(row, comment=kept_comments.get(key, ""))
+            row = _with_comment(row, kept_comments.get(key, ""))
         resolved.append(_row_resolved(row, stored=stored.get(key)))
     return resolved
+
+
+def _with_comment(row: ValueInput, comment: str) -> ValueInput:
+    # Not dataclasses.replace, which costs several microseconds a row: an import has 150 000.
+    return ValueInput(
+        organisation_id=row.organisation_id,
+        indicator=row.indicator,
+        year=row.year,
+        value=row.value,
+        status=row.status,
+        source_note=row.source_note,
+        comment=comment,
+        numerator=row.numerator,
+        denominator=row.denominator,
+    )
 
 
 def _row_resolved(row: ValueInput, *, stored: tuple[Decimal, Decimal] | None) -> ValueInput:
