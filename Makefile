@@ -107,6 +107,7 @@ bench: install
 	$(PY) bench/fault.py
 	$(PY) bench/page_weight.py
 	$(PY) bench/cold.py
+	$(PY) bench/memory.py
 	$(PY) bench/browser_main_thread.py
 
 # Rewrites requirements.lock from pyproject.toml after a dependency is added, removed or its range

@@ -9,6 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # The PostgreSQL the benchmarks use; another port (a cluster of their own) keeps the fault run's
 # restart away from anyone else using this machine's main cluster.
 PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
+# Appended to every benchmark database's name, so that two people (or agents) benchmarking on
+# one machine do not drop each other's database; empty by default.
+DB_SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
+
+
+def bench_database(name: str) -> str:
+    """The benchmark database called `name`, with BENCH_DB_SUFFIX appended."""
+    return name + DB_SUFFIX
 
 
 def production_env(database: str, **extra: str) -> dict:

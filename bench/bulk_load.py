@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import database_recreate  # noqa: E402
+from bench_common import bench_database, database_recreate  # noqa: E402
 
-BENCH_DB = "ekokommun_bench"
+BENCH_DB = bench_database("ekokommun_bench")
 MEMBERS, INDICATORS, YEARS = 290, 17, range(1995, 2025)
 GOAL_SECONDS = 10.0
 

@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_common import PG_PORT, database_recreate, production_env  # noqa: E402
+from bench_common import PG_PORT, bench_database, database_recreate, production_env  # noqa: E402
 
 from tests.html_forms import form_fields  # noqa: E402  the tests' form reader
 
 # BENCH_COLD_DB: another name, so that two runs on one machine do not drop each other's database.
-DATABASE = os.environ.get("BENCH_COLD_DB", "ekokommun_cold")
+DATABASE = os.environ.get("BENCH_COLD_DB") or bench_database("ekokommun_cold")
 MEMBER, OTHER, INDICATOR, YEAR = "0665", "0680", "GN.6a", 2024
 SCALE_FIGURES = 170  # figures per organisation at 10x (full size: the catalogue's ~17)
 YEARS = range(1995, 2025)

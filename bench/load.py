@@ -22,10 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_common import fresh_database, production_env, start_gunicorn
+from bench_common import bench_database, fresh_database, production_env, start_gunicorn
 
 PORT = 8765
-DATABASE = "ekokommun_load"
+DATABASE = bench_database("ekokommun_load")
 ENDPOINTS = [
     ("/healthz", "/healthz"),
     ("member page", "/kommun/0665/"),

@@ -306,10 +306,15 @@ OUTAGE_RETRY_AFTER = int(os.environ.get("OUTAGE_RETRY_AFTER", "30"))
 # Cache for the public pages' computed data: Redis when REDIS_URL is set (shared by every
 # process and machine), local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Bounded by bytes as well as entries (common/local_cache.py): every gunicorn worker holds its
+# own copy, so its size is what a worker's memory grows by (LOCAL_CACHE_MAX_BYTES, default 32 MB).
 LOCAL_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "common.local_cache.SizedLocMemCache",
     "LOCATION": "ekokommun-local",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "OPTIONS": {
+        "MAX_ENTRIES": 2000,
+        "MAX_BYTES": int(os.environ.get("LOCAL_CACHE_MAX_BYTES", 32 * 1024 * 1024)),
+    },
 }
 CACHES = {
     "default": (

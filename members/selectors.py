@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -89,12 +90,27 @@ def site_state(request=None) -> SiteState:
     """
     if request is not None and hasattr(request, "_site_state"):
         return request._site_state
-    state = SiteState.objects.filter(pk=SiteState.SINGLETON_ID).first() or SiteState(
-        pk=SiteState.SINGLETON_ID, data_version=None
-    )
+    state = _site_state_row() or SiteState(pk=SiteState.SINGLETON_ID, data_version=None)
     if request is not None:
         request._site_state = state
     return state
+
+
+def _site_state_row() -> SiteState | None:
+    # Every request asks (a cached page's hit too, where it is the only query): plain SQL, so a
+    # hit does not pay for building the ORM query.
+    meta = SiteState._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT data_version, demo FROM {connection.ops.quote_name(meta.db_table)} "
+            "WHERE id = %s",
+            [SiteState.SINGLETON_ID],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    demo = meta.get_field("demo").from_db_value(row[1], None, connection)
+    return SiteState(pk=SiteState.SINGLETON_ID, data_version=row[0], demo=demo)
 
 
 def organisation_application_block(*, organisation: Municipality) -> str | None:

@@ -9,6 +9,7 @@ user would (the year form, the application form) where a user can type it.
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -326,3 +327,21 @@ def test_a_neutralised_download_reads_back_unchanged_through_the_import(client, 
         assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
         value.refresh_from_db()
         assert value.source_note == payload.strip()
+
+
+@PREFIXES
+def test_a_text_repeated_down_a_column_is_neutralised_in_every_row(payload):
+    # Equally long rows are written column by column, each distinct text once: every copy of a
+    # formula is still plain text, and numbers equal in value keep their own digits.
+    rows = [
+        [payload, "Vaggeryd", Decimal("1.5") if n % 2 else Decimal("1.50"), n] for n in range(6)
+    ]
+    content = xlsx_bytes([Sheet(title="Värden", header=["a", "b", "c", "d"], rows=rows)])
+    cells = xlsx_cells(content)
+    for n, (typed, name, number, year) in enumerate(cells[1:]):
+        # (XML reads a carriage return back as a line feed)
+        assert typed.value.replace("\n", "\r") == "'" + payload
+        assert (name.value, number.value, year.value) == ("Vaggeryd", 1.5, n)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<v>1.5</v>") == 3 and sheet.count("<v>1.50</v>") == 3

@@ -65,6 +65,8 @@ def averages_add(deltas: dict[AverageKey, list]) -> None:
                 f"value_count = {table}.value_count + d.value_count FROM d WHERE {matches}",
                 _params(batch),
             )
+    if all(delta[1] >= 0 for delta in deltas.values()):
+        return  # no count went down, so no row can have been left at zero
     FigureAverage.objects.filter(
         indicator_id__in={key[3] for key in deltas},
         year__in={key[4] for key in deltas},

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Q
 
 from indicators import analysis
@@ -41,7 +42,10 @@ from indicators.models import (
     IndicatorValue,
 )
 from indicators.services.figure_rows import AverageKey, averages_add, averages_insert
+from indicators.services.figures_sql import latest_refresh_postgresql
 from members.models import Membership, Municipality, SimilarOrganisation, is_current_member
+
+NATIONAL = Indicator.ReportedBy.NATIONAL
 
 # (organisation id, indicator id, year, number before or None, number after or None)
 ValueChange = tuple[int, int, int, Decimal | None, Decimal | None]
@@ -127,18 +131,31 @@ def _average_keys(
     return keys
 
 
-def figures_values_changed(*, changes: Iterable[ValueChange]) -> None:
+def figures_values_changed(
+    *, changes: Iterable[ValueChange], indicators: dict[int, Indicator] | None = None
+) -> None:
     """Keep the figures right after values were created, changed or deleted (same transaction).
 
     Each change carries the number before (None: there was no value) and after (None: the value
     is gone). Sums and counts of the value's SEKOM and county rows are adjusted; the latest
     value of each touched (figure, member) is read again from that member's values.
+    `indicators` ({id: Indicator}), when the caller holds the changed figures already, saves
+    reading which of them are the catalogue's and whom they apply to.
     """
     changes = list(changes)
     if not changes:
         return
     organisations = _organisations(change[0] for change in changes)
-    figures = _common_indicators(change[1] for change in changes if change[0] in organisations)
+    wanted = {change[1] for change in changes if change[0] in organisations}
+    if indicators is not None and wanted <= indicators.keys():
+        # The caller's figures: no query to learn which are the catalogue's and national.
+        figures = {
+            pk: (indicators[pk].applies_to, indicators[pk].reported_by == NATIONAL)
+            for pk in wanted
+            if indicators[pk].owner_id is None
+        }
+    else:
+        figures = _common_indicators(wanted)
     national_changes = {change[0] for change in changes if figures.get(change[1], ("", 0))[1]}
     similar_of = _similar_of(national_changes) if national_changes else {}
     deltas: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
@@ -319,6 +336,10 @@ def figures_from_values(
     return {key: (total, count) for key, (total, count) in averages.items()}, latest
 
 
+# What a latest row holds besides its key (written over when the pair's row exists).
+LATEST_COLUMNS = ["organisation_kind", "year", "value", "status", "earlier_value"]
+
+
 def _latest_row(years: dict[int, tuple[Decimal, str]], *, kind: str) -> dict:
     year = max(years)
     value, status = years[year]
@@ -335,6 +356,9 @@ def _latest_row(years: dict[int, tuple[Decimal, str]], *, kind: str) -> dict:
 def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
     """Read again the latest value of each (indicator id, organisation id) from its values."""
     if not pairs:
+        return
+    if connection.vendor == "postgresql" and len(pairs) > LATEST_IN_SQL_FROM:
+        latest_refresh_postgresql(pairs=pairs)
         return
     by_indicator: dict[int, set[int]] = defaultdict(set)
     for indicator_id, organisation_id in pairs:
@@ -356,11 +380,27 @@ def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
     ):
         found[(indicator_id, organisation_id)][year] = (value, status)
         kinds[organisation_id] = kind
-    FigureLatest.objects.filter(where).delete()
+    # Pairs left without values lose their row; the others are written over in place (one
+    # statement, not a delete and an insert).
+    gone = Q()
+    for indicator_id, organisation_ids in by_indicator.items():
+        missing = {o for o in organisation_ids if (indicator_id, o) not in found}
+        if missing:
+            gone |= Q(indicator_id=indicator_id, organisation_id__in=missing)
+    if gone:
+        FigureLatest.objects.filter(gone).delete()
     FigureLatest.objects.bulk_create(
         [
             FigureLatest(indicator_id=i, organisation_id=o, **_latest_row(years, kind=kinds[o]))
             for (i, o), years in found.items()
         ],
         batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "organisation"],
+        update_fields=LATEST_COLUMNS,
     )
+
+
+# From this many pairs (an import) PostgreSQL computes the latest values itself: reading every
+# year of 5 000 pairs into Python costs more than the rest of the import's figures.
+LATEST_IN_SQL_FROM = 200

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from indicators.models import IndicatorValue
+from indicators.models import Indicator, IndicatorValue
 from indicators.services.figures import figures_values_changed
+from members.models import Membership
 
 ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
 
@@ -132,7 +133,8 @@ def upsert_orm(*, rows, keys, user, change_reason, batch_size) -> UpsertResult:
         changes=[
             (v.organisation_id, v.indicator_id, v.year, _stored_number(existing, v), v.value)
             for v in created + updated
-        ]
+        ],
+        indicators=_indicators_of(rows),
     )
     return result
 
@@ -167,75 +169,143 @@ def _copy_rows(cursor, table: str, columns: list[str], lines: Iterable[str]) -> 
             copy.write(buffer.getvalue())
 
 
+# Up to this many rows (a year's form, a small import) are sent as arrays in the statements
+# themselves: no staging table to create, fill and drop (four round trips fewer).
+INLINE_ROWS = 500
+
+
+def _stage_arrays(rows) -> tuple[str, dict]:
+    """The rows as a relation built from arrays (unnest), and its parameters."""
+    columns = {
+        "organisation_id": ("bigint", [row.organisation_id for row in rows]),
+        "indicator_id": ("bigint", [row.indicator.pk for row in rows]),
+        "year": ("smallint", [row.year for row in rows]),
+        **{
+            name: (
+                _db_type(name),
+                [getattr(row, name) for row in rows],
+            )
+            for name in (*VALUE_FIELDS, *WRITTEN_FIELDS)
+        },
+    }
+    arrays = ", ".join(f"%(s_{name})s::{kind}[]" for name, (kind, _v) in columns.items())
+    relation = f"(SELECT * FROM unnest({arrays}) AS u ({', '.join(columns)}))"
+    return relation, {f"s_{name}": values for name, (_kind, values) in columns.items()}
+
+
+def _db_type(name: str) -> str:
+    # The array's element type: the column's own type without its length or precision.
+    return IndicatorValue._meta.get_field(name).db_type(connection).split("(")[0]
+
+
 def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
-    stage = "indicators_value_stage"
     stage_columns = ["organisation_id", "indicator_id", "year", *VALUE_FIELDS, *WRITTEN_FIELDS]
     now = timezone.now()
     user_id = user.pk if user is not None else None
     history_user = _history_user(user)
+    inline = len(rows) <= INLINE_ROWS
+    if inline:
+        stage, stage_params = _stage_arrays(rows)
+    else:
+        stage, stage_params = "indicators_value_stage", {}
     upsert = _upsert_sql(table=table, stage=stage, stage_columns=stage_columns)
     history_sql = _history_sql()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {stage} AS "
-            f"SELECT {', '.join(stage_columns)} FROM {table} WITH NO DATA"
-        )
-        _copy_rows(
-            cursor,
-            stage,
-            stage_columns,
-            (
-                "\t".join(
-                    (
-                        str(row.organisation_id),
-                        str(row.indicator.pk),
-                        str(row.year),
-                        str(row.value),
-                        _copy_text(row.status),
-                        _copy_text(row.source_note),
-                        _copy_text(row.source_kpi),
-                        _copy_text(row.comment),
-                        _copy_text(row.numerator),
-                        _copy_text(row.denominator),
-                        _copy_text(row.fetched_on),
+        if not inline:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} AS "
+                f"SELECT {', '.join(stage_columns)} FROM {table} WITH NO DATA"
+            )
+            _copy_rows(
+                cursor,
+                stage,
+                stage_columns,
+                (
+                    "\t".join(
+                        (
+                            str(row.organisation_id),
+                            str(row.indicator.pk),
+                            str(row.year),
+                            str(row.value),
+                            _copy_text(row.status),
+                            _copy_text(row.source_note),
+                            _copy_text(row.source_kpi),
+                            _copy_text(row.comment),
+                            _copy_text(row.numerator),
+                            _copy_text(row.denominator),
+                            _copy_text(row.fetched_on),
+                        )
                     )
-                )
-                + "\n"
-                for row in rows
-            ),
+                    + "\n"
+                    for row in rows
+                ),
+            )
+        # Only the values that enter the maintained figures come back to Python: current
+        # members' values, and every organisation's values of national-source figures (they
+        # count in the county's, Sweden's and similar municipalities' averages). An import of
+        # former members' own figures returns no rows.
+        member = (
+            f"(EXISTS (SELECT 1 FROM {connection.ops.quote_name(Membership._meta.db_table)} m "
+            "WHERE m.organisation_id = {0}.organisation_id AND m.status = %(active)s) "
+            f"OR EXISTS (SELECT 1 FROM {connection.ops.quote_name(Indicator._meta.db_table)} i "
+            "WHERE i.id = {0}.indicator_id AND i.reported_by = %(national)s))"
         )
-        # The numbers stored before, locked, for the maintained figures' deltas.
+        active = {
+            "active": Membership.Status.ACTIVE.value,
+            "national": Indicator.ReportedBy.NATIONAL.value,
+        }
+        # The numbers stored before, for the maintained figures' deltas; every row is locked,
+        # in one order for every writer.
         cursor.execute(
             f"""
-            SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
-            JOIN {stage} s ON s.organisation_id = t.organisation_id
-                AND s.indicator_id = t.indicator_id AND s.year = t.year
-            ORDER BY t.organisation_id, t.indicator_id, t.year
-            FOR UPDATE OF t
-            """
+            SELECT organisation_id, indicator_id, year, value FROM (
+                SELECT t.organisation_id, t.indicator_id, t.year, t.value FROM {table} t
+                JOIN {stage} s ON s.organisation_id = t.organisation_id
+                    AND s.indicator_id = t.indicator_id AND s.year = t.year
+                ORDER BY t.organisation_id, t.indicator_id, t.year
+                FOR UPDATE OF t
+            ) locked WHERE {member.format("locked")}
+            """,
+            {**stage_params, **active},
         )
         before = {(o, i, y): v for o, i, y, v in cursor.fetchall()}
         cursor.execute(
             f"""
-            WITH upserted AS ({upsert}) {history_sql}
-            SELECT organisation_id, indicator_id, year, value, inserted_now FROM upserted
+            WITH upserted AS ({upsert}) {history_sql},
+            counted AS (
+                SELECT count(*) AS written, count(*) FILTER (WHERE inserted_now) AS created
+                FROM upserted
+            )
+            SELECT c.written, c.created, u.organisation_id, u.indicator_id, u.year, u.value
+            FROM counted c LEFT JOIN upserted u ON {member.format("u")}
             """,
             {
                 "user_id": user_id,
                 "now": now,
                 "reason": change_reason,
                 "history_user_id": history_user.pk if history_user is not None else None,
+                **stage_params,
+                **active,
             },
         )
         written = cursor.fetchall()
-        cursor.execute(f"DROP TABLE {stage}")
-    created = sum(1 for row in written if row[4])
-    updated = len(written) - created
+        if not inline:
+            cursor.execute(f"DROP TABLE {stage}")
+    count, created = written[0][:2]
+    updated = count - created
     figures_values_changed(
-        changes=[(o, i, y, before.get((o, i, y)), v) for o, i, y, v, _inserted in written]
+        changes=[
+            (o, i, y, before.get((o, i, y)), v) for _n, _c, o, i, y, v in written if o is not None
+        ],
+        indicators=_indicators_of(rows),
     )
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
+
+
+def _indicators_of(rows) -> dict:
+    """{indicator id: indicator} of the rows: the maintained figures need not read them again."""
+    return {row.indicator.pk: row.indicator for row in rows}
 
 
 def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:
@@ -249,7 +319,7 @@ def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:
     incoming = ", ".join(f"EXCLUDED.{name}" for name in VALUE_FIELDS)
     upsert = f"""
         INSERT INTO {table} AS t ({", ".join(stage_columns)}, entered_by_id, entered_at)
-        SELECT {", ".join(stage_columns)}, %(user_id)s, %(now)s FROM {stage}
+        SELECT {", ".join(stage_columns)}, %(user_id)s, %(now)s FROM {stage} s
         ON CONFLICT (organisation_id, indicator_id, year) DO UPDATE SET {assignments}
         WHERE ({current}) IS DISTINCT FROM ({incoming})
         RETURNING t.*, (t.xmax = 0) AS inserted_now

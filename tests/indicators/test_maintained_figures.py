@@ -12,6 +12,7 @@ Runs on PostgreSQL (the COPY path of values_upsert) and on SQLite (the ORM path)
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from indicators import selectors
 from indicators.models import FigureAverage, FigureLatest, Indicator, IndicatorValue, Revision
-from indicators.services import ValueInput, value_delete, values_save_year, values_upsert
+from indicators.services import ValueInput, figures, value_delete, values_save_year, values_upsert
 from indicators.services.figures import figures_rebuild
 from members.gdpr import memberships_delete
 from members.models import Membership, Municipality, Population, SimilarOrganisation
@@ -307,6 +308,8 @@ class _Rollback(Exception):
     pass
 
 
+# PostgreSQL computes the latest values in SQL for an import's many pairs: both ways run.
+@pytest.mark.parametrize("latest_in_sql", [False, True], ids=["latest in Python", "latest in SQL"])
 @hypothesis_settings(
     max_examples=15,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -318,11 +321,12 @@ class _Rollback(Exception):
     steps=st.lists(step_st, min_size=1, max_size=10),
 )
 def test_maintained_figures_equal_a_computation_from_scratch_after_every_step(
-    reference_data, settings, tmp_path, initially_members, steps
+    reference_data, settings, tmp_path, latest_in_sql, initially_members, steps
 ):
     settings.MEDIA_ROOT = tmp_path / "media"  # the applications' PDFs of a join
+    threshold = 0 if latest_in_sql else figures.LATEST_IN_SQL_FROM
     try:
-        with transaction.atomic():
+        with transaction.atomic(), mock.patch.object(figures, "LATEST_IN_SQL_FROM", threshold):
             world = _world()
             for organisation, member in zip(world["organisations"], initially_members, strict=True):
                 if member:
