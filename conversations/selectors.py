@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from common.numbers import format_decimal
@@ -104,16 +104,33 @@ def _question_row(question: Question, *, sent: bool) -> dict:
     }
 
 
-def questions_of(*, organisation: Municipality) -> dict:
-    """The organisation's newest sent and received questions (two queries)."""
+def questions_of(*, organisation_ids: list[int]) -> dict[int, dict]:
+    """{organisation id: its newest sent and received questions and its pause} for the
+    organisations a reporting page shows: three queries however many organisations (the
+    newest LISTED of each, by a window over each organisation's questions)."""
+    if not organisation_ids:
+        return {}
     base = Question.objects.select_related("asker", "indicator", "asking_organisation", "receiver")
-    sent = base.filter(asking_organisation=organisation)[:LISTED]
-    received = base.filter(receiver=organisation)[:LISTED]
-    return {
-        "sent": [_question_row(q, sent=True) for q in sent],
-        "received": [_question_row(q, sent=False) for q in received],
-        "pause": question_pause(organisation=organisation),
-    }
+
+    def newest(side: str):
+        ranked = base.filter(**{f"{side}__in": organisation_ids}).annotate(
+            rank=Window(
+                RowNumber(), partition_by=F(side), order_by=[F("sent_at").desc(), F("pk").desc()]
+            )
+        )
+        return ranked.filter(rank__lte=LISTED).order_by("-sent_at", "-pk")
+
+    found = {pk: {"sent": [], "received": [], "pause": None} for pk in organisation_ids}
+    for question in newest("asking_organisation"):
+        found[question.asking_organisation_id]["sent"].append(_question_row(question, sent=True))
+    for question in newest("receiver"):
+        found[question.receiver_id]["received"].append(_question_row(question, sent=False))
+    today = timezone.localdate()
+    for pause in QuestionPause.objects.filter(
+        organisation_id__in=organisation_ids, until__gte=today
+    ):
+        found[pause.organisation_id]["pause"] = {"until": pause.until, "message": pause.message}
+    return found
 
 
 def question_counts(*, year: int | None = None) -> list[dict]:

@@ -114,6 +114,8 @@ def _with_comment(row: ValueInput, comment: str) -> ValueInput:
         comment=comment,
         numerator=row.numerator,
         denominator=row.denominator,
+        source_kpi=row.source_kpi,
+        fetched_on=row.fetched_on,
     )
 
 

@@ -118,3 +118,22 @@ def test_the_same_key_twice_in_one_call_is_refused(vaggeryd, energy):
     row = ValueInput(organisation_id=vaggeryd.pk, indicator=energy, year=2021, value=Decimal(80))
     with pytest.raises(ValidationError, match="flera gånger"):
         values_upsert(rows=[row, row])
+
+
+def test_a_row_that_keeps_its_stored_comment_keeps_every_other_field_too():
+    """The fast copy of a row without a comment (values_resolve) leaves nothing out, so a
+    Kolada row keeps its KPI and fetch date (a field added to ValueInput must be copied)."""
+    import dataclasses
+
+    from indicators.services.values import _with_comment
+
+    organisation = MunicipalityFactory()
+    waste = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    row = ValueInput(
+        organisation_id=organisation.pk, indicator=waste, year=2022, value=Decimal("480"),
+        status="preliminary", source_note="Källa: Kolada (RKA)", comment=None,
+        numerator=Decimal("1"), denominator=Decimal("2"), source_kpi="U07801",
+        fetched_on=datetime.date(2026, 12, 1),
+    )  # fmt: skip
+    copied = _with_comment(row, "kept")
+    assert copied == dataclasses.replace(row, comment="kept")
