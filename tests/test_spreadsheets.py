@@ -194,18 +194,23 @@ def test_the_indicator_download_has_the_sekom_average_of_each_year(client):
     )
 
     rows = csv_cells(client.get("/nyckeltal/GN.1a/data.csv").content)
-    assert rows[0][-1] == "SEKOM-snitt"
-    assert {(row[6], row[-1]) for row in rows[1:]} == {("2021", "2,467"), ("2022", "2")}
+    header = rows[0]
+    # GN.1a is a national figure: Sweden's average (everyone with a value) follows SEKOM's.
+    assert header[-3:] == ["SEKOM-snitt", "Sverige-snitt", "antal i Sverige"]
+    sekom = header.index("SEKOM-snitt")
+    assert {(row[6], row[sekom]) for row in rows[1:]} == {("2021", "2,467"), ("2022", "2")}
 
     book = openpyxl.load_workbook(io.BytesIO(client.get("/nyckeltal/GN.1a/data.xlsx").content))
     averages = list(book["SEKOM-snitt"].iter_rows(values_only=True))
     assert averages == [
-        ("år", "SEKOM-snitt", "antal medlemmar med värde"),
-        (2021, 2.467, 3),  # one decimal more than the figure's two
-        (2022, 2, 1),
-    ]
-    assert book["Värden"]["M1"].value == "SEKOM-snitt"
-    assert book["Värden"]["M2"].value == 2.467
+        ("år", "SEKOM-snitt", "antal medlemmar med värde", "Sverige-snitt",
+         "antal i Sverige med värde"),
+        (2021, 2.467, 3, 2.467, 3),  # one decimal more than the figure's two
+        (2022, 2, 1, 2, 1),
+    ]  # fmt: skip
+    values = book["Värden"]
+    column = next(cell.column_letter for cell in values[1] if cell.value == "SEKOM-snitt")
+    assert values[f"{column}2"].value == 2.467
     assert book["Värden"].column_dimensions["F"].width > 20  # the indicator's long name
 
 
