@@ -116,6 +116,13 @@ def _person(rng: random.Random, membership: Membership, role: str, code: str) ->
 
 
 @transaction.atomic
+def _demo_value(org, indicator, year: int, raw: float, **fields) -> IndicatorValue:
+    """One demo value, rounded as the figure is reported."""
+    return IndicatorValue(
+        organisation=org, indicator=indicator, year=year, value=_quantise(raw, indicator), **fields
+    )
+
+
 def _membership(
     org: Municipality,
     *,
@@ -207,11 +214,11 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                     continue  # A missing year: the chart must show a gap, never a zero.
                 preliminary = year == last_year and rng.random() < 0.35
                 values.append(
-                    IndicatorValue(
-                        organisation=org,
-                        indicator=indicator,
-                        year=year,
-                        value=_quantise(raw, indicator),
+                    _demo_value(
+                        org,
+                        indicator,
+                        year,
+                        raw,
                         status="preliminary" if preliminary else "final",
                         source_note="Demodata",
                         comment=rng.choice(COMMENTS)
@@ -240,14 +247,7 @@ def demo_seed(*, params: DemoParameters) -> dict[str, int]:
                 if rng.random() < 0.07:
                     continue
                 values.append(
-                    IndicatorValue(
-                        organisation=org,
-                        indicator=indicator,
-                        year=year,
-                        value=_quantise(raw, indicator),
-                        status="final",
-                        source_note="Demodata",
-                    )
+                    _demo_value(org, indicator, year, raw, status="final", source_note="Demodata")
                 )
     # Like with like: a region has no household waste. Filtered after generation, so the random
     # stream (and every other member's data) stays as it was.
@@ -313,12 +313,8 @@ def _outside_values(
                 if rng.random() < 0.05:
                     continue
                 values.append(
-                    IndicatorValue(
-                        organisation=org,
-                        indicator=indicator,
-                        year=year,
-                        value=_quantise(raw, indicator),
-                        source_note="Demodata (nationell databas)",
+                    _demo_value(
+                        org, indicator, year, raw, source_note="Demodata (nationell databas)"
                     )
                 )
     return values

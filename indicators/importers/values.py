@@ -17,12 +17,13 @@ from indicators import validation
 from indicators.importers.cells import RowProblem, cell_text, parse_status, parse_value, parse_year
 from indicators.importers.lookups import Lookups
 from indicators.importers.rows import ReadResult, RowError, SourceRow
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator
 from indicators.services import (
     VALUE_FIELDS,
     ValueInput,
     ValuesInvalid,
     values_check,
+    values_stored,
     values_upsert,
 )
 
@@ -277,14 +278,7 @@ def _write(
 
 def _changes(rows: list[ValueInput], lines: list[int], lookups: Lookups) -> list[Change]:
     """Each row against what is stored (one query), for the preview."""
-    stored = {
-        (v.organisation_id, v.indicator_id, v.year): v
-        for v in IndicatorValue.objects.filter(
-            organisation_id__in={r.organisation_id for r in rows},
-            indicator_id__in={r.indicator.pk for r in rows},
-            year__in={r.year for r in rows},
-        )
-    }
+    stored = values_stored(rows=rows)
     changes = []
     for row, line in zip(rows, lines, strict=True):
         current = stored.get((row.organisation_id, row.indicator.pk, row.year))

@@ -44,6 +44,7 @@ from indicators.services.values import (
     values_duplicates,
     values_resolve,
     values_save_year,
+    values_stored,
     values_upsert,
     values_validate,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "values_duplicates",
     "values_resolve",
     "values_save_year",
+    "values_stored",
     "values_upsert",
     "values_validate",
 ]

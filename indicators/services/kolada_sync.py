@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from common.numbers import decimal_places
 from indicators.kolada import KoladaClient, KoladaError
-from indicators.models import ImportRun, ImportRunFigure, Indicator, IndicatorValue
+from indicators.models import ImportRun, ImportRunFigure, Indicator
 from indicators.services.kolada_catalogue import kolada_catalogue_sync
 from indicators.services.kolada_report import KoladaSyncReport
 from indicators.services.upsert import VALUE_FIELDS
@@ -38,6 +38,7 @@ from indicators.services.values import (
     ValueInput,
     ValuesInvalid,
     values_resolve,
+    values_stored,
     values_upsert,
     values_validate,
 )
@@ -230,14 +231,7 @@ def _upsert_valid(rows: list[ValueInput], *, report, user) -> Counter:
 def _counts_unwritten(rows: list[ValueInput]) -> Counter:
     """What values_upsert would do with `rows`, without writing: for a dry run."""
     rows = values_resolve(rows=rows)
-    stored = {
-        (v.organisation_id, v.indicator_id, v.year): v
-        for v in IndicatorValue.objects.filter(
-            organisation_id__in={r.organisation_id for r in rows},
-            indicator_id__in={r.indicator.pk for r in rows},
-            year__in={r.year for r in rows},
-        )
-    }
+    stored = values_stored(rows=rows)
     counts = Counter()
     for row in rows:
         current = stored.get((row.organisation_id, row.indicator.pk, row.year))

@@ -180,6 +180,19 @@ def _stored_comments(rows: list[ValueInput]) -> dict[ValueKey, str]:
     }
 
 
+def values_stored(*, rows: list[ValueInput]) -> dict[ValueKey, IndicatorValue]:
+    """The values stored for `rows`' keys (one query; a few more than asked for when rows span
+    several members, figures and years), by (organisation id, indicator id, year)."""
+    return {
+        (v.organisation_id, v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(
+            organisation_id__in={r.organisation_id for r in rows},
+            indicator_id__in={r.indicator.pk for r in rows},
+            year__in={r.year for r in rows},
+        )
+    }
+
+
 def values_check(*, rows: list[ValueInput]) -> list[ValueInput]:
     """The rows as they will be stored (`values_resolve`); raises ValuesInvalid when any row
     breaks its indicator's rules or repeats a key."""
