@@ -166,6 +166,12 @@ def worker_app():
     app.finalize()  # binds the shared tasks, send_email among them
     yield app
     redis.Redis.from_url(REDIS_TEST_BROKER).delete(queue, f"_kombu.binding.{queue}")
+    # start_worker makes its app the current and default one, and shared tasks (send_email)
+    # follow the current app: without this, every later test's mail would wait in Redis.
+    from ekokommun.celery import app as project_app
+
+    project_app.set_default()
+    project_app.set_current()
 
 
 def test_a_real_worker_delivers_a_queued_message(worker_app):
@@ -177,3 +183,17 @@ def test_a_real_worker_delivers_a_queued_message(worker_app):
             time.sleep(0.05)
     assert [m.subject for m in mail.outbox] == ["Beslut om medlemskap"]
     assert mail.outbox[0].to == ["registrator@kommun.example.se"]
+
+
+def test_after_the_real_worker_the_tasks_run_eagerly_again(worker_app):
+    """The order CI runs them in: a real worker, then a test that sends mail through the
+    queue (the browser journeys). The fixture's teardown gives the project its app back."""
+    with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        pass
+
+
+def test_mail_queued_after_a_real_worker_is_sent_at_once():
+    from common.mail import email_queue
+
+    email_queue(a_message())
+    assert [m.subject for m in mail.outbox] == ["Beslut om medlemskap"]
