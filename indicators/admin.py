@@ -52,10 +52,10 @@ class IndicatorAdmin(LastKoladaSyncColumn, SwedishExportMixin, ImportExportMixin
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Which values count in the figure's averages and examples follows its kinds and its
-        # source (a national-source figure's averages count non-members too).
-        if not change or {"applies_to", "owner", "revision", "reported_by"} & set(
-            form.changed_data
-        ):
+        # source (a national-source figure's averages count non-members too); whom "Lär av"
+        # suggests follows its direction too.
+        changed = {"applies_to", "owner", "revision", "reported_by", "direction"}
+        if not change or changed & set(form.changed_data):
             figures_indicators_rebuild(indicator_ids=[obj.pk])
 
     list_display = [

@@ -172,6 +172,21 @@ def improvers_of_pairs(
     return found[:limit]
 
 
+def learn_from_pool(*, pairs: list[tuple[dict, dict | None]], lower_is_better: bool) -> dict:
+    """What "Lär av" draws on for one figure and kind, from every current member's (latest row,
+    row IMPROVEMENT_SPAN years before or None): the strong set, how many of its head are the
+    best quarter (top_quarter), and the members that improved most, one more than a block
+    shows (the member itself may be among them)."""
+    latest = {pair[0]["organisation_id"]: pair[0] for pair in pairs}
+    return {
+        "strong": strong_set(latest=latest, lower_is_better=lower_is_better),
+        "top_size": top_quarter_size(latest),
+        "improvers": improvers_of_pairs(
+            pairs, lower_is_better=lower_is_better, limit=LEARN_FROM + 1
+        ),
+    }
+
+
 def is_better(value: float, than: float, *, lower_is_better: bool) -> bool:
     """Strictly better in the figure's direction."""
     return value < than if lower_is_better else value > than

@@ -9,9 +9,12 @@ same on every page; split by chart, those helpers would have to be imported back
 """
 
 import html
+from decimal import Decimal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from common.numbers import format_decimal
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies; every line
 # also differs in dash or marker, so it reads in black-and-white print too.
@@ -545,14 +548,10 @@ def compare_figure(comparison: dict) -> dict:
     return {"data": data, "layout": layout}
 
 
-def _fmt(value: float | None, decimals: int) -> str:
+def _fmt(value: float | None, decimals: int, *, language: str | None = None) -> str:
     if value is None:
         return ""
-    from decimal import Decimal
-
-    from common.numbers import format_decimal
-
-    return format_decimal(Decimal(repr(value)), decimals)
+    return format_decimal(Decimal(repr(value)), decimals, language=language)
 
 
 def member_table(block: dict, *, member_name: str) -> dict:
@@ -569,31 +568,42 @@ def member_table(block: dict, *, member_name: str) -> dict:
     compared = comparison_labels(block) if with_averages else {}
     if with_averages:
         columns += [_("SEKOM-medel"), *compared.values()]
+    # Once per table, not once per cell: a member page's tables have ~2 000 cells.
+    language, preliminary, counted = get_language(), " " + _("(prel.)"), _("antal")
     rows = []
     for year in years:
         point = own.get(year)
         cells = [
-            (point["display"] + (" " + _("(prel.)") if point["preliminary"] else ""))
-            if point
-            else ""
+            (point["display"] + (preliminary if point["preliminary"] else "")) if point else ""
         ]
         if older:
             cells.append(older[year]["display"] if year in older else "")
         if with_averages:
             average = averages.get(year, {})
-            cells.append(_fmt(average.get("sekom"), decimals))
-            cells += [_counted_cell(average, key, decimals) for key in compared]
+            cells.append(_fmt(average.get("sekom"), decimals, language=language))
+            cells += [
+                _counted_cell(average, key, decimals, language=language, counted=counted)
+                for key in compared
+            ]
         rows.append((year, cells))
     return {"columns": columns, "rows": rows}
 
 
-def _counted_cell(average: dict, key: str, decimals: int) -> str:
+def _counted_cell(
+    average: dict,
+    key: str,
+    decimals: int,
+    *,
+    language: str | None = None,
+    counted: str | None = None,
+) -> str:
     """An average with how many values it is over, as the chart's hover says it: "452,3
     (antal: 287)"; empty when no one had a value."""
     value = average.get(key)
     if value is None:
         return ""
-    return f"{_fmt(value, decimals)} ({_('antal')}: {average.get(f'{key}_n', 0)})"
+    shown = _fmt(value, decimals, language=language)
+    return f"{shown} ({counted or _('antal')}: {average.get(f'{key}_n', 0)})"
 
 
 def compare_table(comparison: dict) -> dict:

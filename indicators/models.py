@@ -813,3 +813,62 @@ class FigureLatest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.indicator_id} {self.year}: {self.value}"
+
+
+class FigurePool(models.Model):
+    """Per figure and kind of organisation, the current members "Lär av" draws on: the strong
+    set (the best quarter of the recent latest values, at least three), how many of its head
+    are the best quarter strictly, and the members that improved most. Kept on write from the
+    latest values (indicators.services.figure_pools), so that a member page reads one small
+    row per figure instead of every member's latest value.
+
+    Rows name members by id only, with the numbers (year, value, earlier value, gain): names,
+    counties and populations are read with the page, so a renamed member is never shown by an
+    old name. `lower_is_better` is the direction the pool was ranked in: a page whose figure
+    now points the other way ranks afresh rather than trust the row."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("nyckeltal")
+    )
+    organisation_kind = models.CharField(_("typ"), max_length=10, choices=Municipality.Kind.choices)
+    lower_is_better = models.BooleanField(_("lägre är bättre"))
+    strong = models.JSONField(_("starka medlemmar"), default=list)
+    top_size = models.PositiveSmallIntegerField(_("bästa fjärdedelen"), default=0)
+    improvers = models.JSONField(_("mest förbättrade"), default=list)
+
+    class Meta:
+        verbose_name = _("förebilder för ett nyckeltal")
+        verbose_name_plural = _("förebilder för nyckeltal")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organisation_kind"], name="figurepool_one_per_indicator_kind"
+            ),
+            models.CheckConstraint(
+                name="figurepool_kind_valid",
+                condition=Q(organisation_kind__in=["kommun", "region"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.organisation_kind}: {len(self.strong)}"
+
+    # What a stored row keeps of analysis.learn_from_pool's rows: the member by id, its numbers.
+    ROW_FIELDS = ("organisation_id", "year", "value", "preliminary")
+
+    @classmethod
+    def stored(cls, pool: dict) -> dict:
+        """analysis.learn_from_pool's result as the row stores it (and pages read it)."""
+        return {
+            "strong": [{key: row[key] for key in cls.ROW_FIELDS} for row in pool["strong"]],
+            "top_size": pool["top_size"],
+            "improvers": [
+                {
+                    **{key: row[key] for key in cls.ROW_FIELDS},
+                    "earlier_year": row["earlier"]["year"],
+                    "earlier_value": row["earlier"]["value"],
+                    "gain": row["gain"],
+                    "gain_share": row["gain_share"],
+                }
+                for row in pool["improvers"]
+            ],
+        }

@@ -6,14 +6,20 @@ number of small queries whose cost follows the figures shown, not the size of th
 Both are cached by the data version (common.data_version.versioned): pages never recompute
 them while no value has changed."""
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from common.data_version import versioned
 from indicators import analysis
-from indicators.models import FigureArea, FigureAverage, FigureLatest, Indicator, IndicatorValue
+from indicators.models import (
+    FigureArea,
+    FigureAverage,
+    FigureLatest,
+    FigurePool,
+    Indicator,
+    IndicatorValue,
+)
 from indicators.selectors._common import MUNICIPALITY
 from members.models import County, Municipality, SimilarOrganisation
 
@@ -58,16 +64,25 @@ def _yearly_averages(
 ) -> dict:
     """Read from the maintained sums and counts (indicators.services.figures): the SEKOM,
     Sweden, county and similar rows of each figure and year, by the index (no scan of values)."""
-    areas = Q(area_kind__in=[FigureArea.SEKOM, FigureArea.SWEDEN], area_code="")
+    # Each area asked for is a (kind, code) pair; the query asks for the kinds and the codes as
+    # two lists (SEKOM and Sweden have the code "", a county two digits, a similar set the
+    # organisation's four), so that the index on them is read by equality, not by an OR that
+    # makes PostgreSQL read every area's rows of the figures and filter them. No pair of the two
+    # lists is another area's: the rows are written with exactly these codes (services.figures).
+    kinds, codes = [FigureArea.SEKOM, FigureArea.SWEDEN], [""]
     if county_id is not None:
-        areas |= Q(
-            area_kind=FigureArea.COUNTY,
-            area_code=Subquery(County.objects.filter(pk=county_id).values("code")[:1]),
-        )
+        kinds.append(FigureArea.COUNTY)
+        codes.append(Subquery(County.objects.filter(pk=county_id).values("code")[:1]))
     if similar_code is not None:
-        areas |= Q(area_kind=FigureArea.SIMILAR, area_code=similar_code)
+        kinds.append(FigureArea.SIMILAR)
+        codes.append(similar_code)
     rows = (
-        FigureAverage.objects.filter(areas, organisation_kind=kind, indicator_id__in=indicator_ids)
+        FigureAverage.objects.filter(
+            area_kind__in=kinds,
+            area_code__in=codes,
+            organisation_kind=kind,
+            indicator_id__in=indicator_ids,
+        )
         .values_list("area_kind", "indicator_id", "year", "value_sum", "value_count")
         .order_by()
     )
@@ -205,49 +220,144 @@ def latest_value_rows(*, indicator_id: int) -> list[dict]:
     return rows
 
 
-def _recent_latest_values(
-    *, newest_years: dict[int, int], kind: str, lower_is_better: dict[int, bool]
-) -> dict[int, dict]:
-    """{indicator id: {"strong": [...], "top": [...], "improvers": [...]}} for the active members
-    of `kind` whose latest value is recent (1 query over the maintained latest values: one row
-    per member and figure, whatever the years behind it): the strong set (analysis.strong_set),
-    the best quarter (analysis.top_quarter) and the members that improved most.
-
-    `newest_years` maps each indicator to the newest year any member of `kind` reported it.
-    Only what learn-from needs is kept, not every member's latest row: it is the same for every
-    member page of `kind` (and cached so), and much smaller to store.
-    """
-    if not newest_years:
-        return {}
-    recent_years = Q()
-    for indicator_id, newest in newest_years.items():
-        recent_years |= Q(indicator_id=indicator_id, year__gt=newest - analysis.RECENT_YEARS)
-    rows = (
-        # The figures' ids as well as the OR: the index then reads only the figures shown.
-        FigureLatest.objects.filter(
-            recent_years, organisation_kind=kind, indicator_id__in=list(newest_years)
+def latest_pairs(*, indicator_ids: list[int]) -> dict[tuple[int, str], dict]:
+    """{(indicator id, kind): {"lower_is_better", "pairs": [(latest row, row IMPROVEMENT_SPAN
+    years before or None), ...]}}: every current member's maintained latest value of these
+    figures as analysis reads them (organisation id, name, year, value, preliminary), with the
+    figure's direction: 1 query."""
+    found: dict[tuple[int, str], dict] = {}
+    span = analysis.IMPROVEMENT_SPAN
+    for indicator_id, organisation_id, kind, year, value, status, earlier, name, direction in (
+        FigureLatest.objects.filter(indicator_id__in=indicator_ids)
+        .values_list(
+            "indicator_id",
+            "organisation_id",
+            "organisation_kind",
+            "year",
+            "value",
+            "status",
+            "earlier_value",
+            "organisation__name",
+            "indicator__direction",
         )
-        .values_list(*LATEST_FIELDS)
         .order_by()
-    )
-    # Per figure, each member's (latest row, row five years before or None): one of each per
-    # member and figure is all the maintained latest values hold.
-    by_indicator: dict[int, list[tuple]] = defaultdict(list)
-    for row in rows:
-        latest, *earlier = _latest_rows(row)
-        by_indicator[row[0]].append((latest, earlier[0] if earlier else None))
-    result = {}
-    for indicator_id, pairs in by_indicator.items():
-        lower = lower_is_better[indicator_id]
-        latest = {pair[0]["organisation_id"]: pair[0] for pair in pairs}
-        strong = analysis.strong_set(latest=latest, lower_is_better=lower)
-        result[indicator_id] = {
-            "strong": strong,
-            # The best quarter is the strong set's head (the set is at least three long).
-            "top": strong[: analysis.top_quarter_size(latest)],
-            # One more than shown: the member itself may be among them.
-            "improvers": analysis.improvers_of_pairs(
-                pairs, lower_is_better=lower, limit=analysis.LEARN_FROM + 1
-            ),
+    ):
+        latest = {
+            "organisation_id": organisation_id,
+            "name": name,
+            "year": year,
+            "value": float(value),
+            "preliminary": status == PRELIMINARY,
         }
-    return result
+        before = None
+        if earlier is not None:
+            before = {**latest, "year": year - span, "value": float(earlier), "preliminary": False}
+        figure = found.setdefault(
+            (indicator_id, kind),
+            {"lower_is_better": direction == Indicator.Direction.LOWER, "pairs": []},
+        )
+        figure["pairs"].append((latest, before))
+    return found
+
+
+def stored_pools() -> dict[tuple[int, str], dict]:
+    """{(indicator id, kind): pool} of every current catalogue figure, as kept on write
+    (models.FigurePool: members by id with their numbers, and the direction ranked in): 1
+    query, whatever the number of values. `pool_member_ids` tells whom they name, `shown_pools`
+    makes them the rows "Lär av" chooses from."""
+    return {
+        (indicator_id, kind): {
+            "lower_is_better": lower,
+            "strong": strong,
+            "top_size": top_size,
+            "improvers": improvers,
+        }
+        for indicator_id, kind, lower, strong, top_size, improvers in FigurePool.objects.filter(
+            indicator__owner__isnull=True, indicator__revision__is_current=True
+        )
+        .values_list(
+            "indicator_id",
+            "organisation_kind",
+            "lower_is_better",
+            "strong",
+            "top_size",
+            "improvers",
+        )
+        .order_by()
+    }
+
+
+def pool_member_ids(pools: dict[tuple[int, str], dict]) -> set[int]:
+    """The organisations stored pools name."""
+    return {
+        row["organisation_id"]
+        for pool in pools.values()
+        for row in (*pool["strong"], *pool["improvers"])
+    }
+
+
+def shown_pools(
+    *,
+    pools: dict[tuple[int, str], dict],
+    indicators: list[Indicator],
+    kind: str,
+    members: dict[int, dict],
+) -> dict[int, dict]:
+    """{indicator id: {"strong", "top", "improvers"}} for the members of `kind`: the stored
+    pools as value rows with each member's code, name and county (`members`: {organisation id:
+    {code, name, county_id, county, county_code}} of at least `pool_member_ids`).
+
+    A figure whose pool was ranked in the other direction than the figure now has (its "lower
+    is better" changed past the services) is ranked afresh from the latest values (1 query).
+    """
+    direction = {i.pk: i.lower_is_better for i in indicators}
+    chosen = {
+        indicator_id: pools[(indicator_id, kind)]
+        for indicator_id, lower in direction.items()
+        if pools.get((indicator_id, kind), {}).get("lower_is_better") == lower
+    }
+    stale = [pk for pk, lower in direction.items() if pk not in chosen and (pk, kind) in pools]
+    if stale:
+        for (indicator_id, pair_kind), figure in latest_pairs(indicator_ids=stale).items():
+            if pair_kind == kind:
+                pool = analysis.learn_from_pool(
+                    pairs=figure["pairs"], lower_is_better=direction[indicator_id]
+                )
+                chosen[indicator_id] = FigurePool.stored(pool)
+    shown = {}
+    for indicator_id, pool in chosen.items():
+        strong = [_shown_row(row, members=members, kind=kind) for row in pool["strong"]]
+        shown[indicator_id] = {
+            "strong": strong,
+            "top": strong[: pool["top_size"]],
+            "improvers": [_shown_row(row, members=members, kind=kind) for row in pool["improvers"]],
+        }
+    return shown
+
+
+def _shown_row(row: dict, *, members: dict[int, dict], kind: str) -> dict:
+    """A stored pool row as the value row "Lär av" shows: the member's names and numbers, and
+    for an improver its earlier value and gain."""
+    member = members[row["organisation_id"]]
+    shown = {
+        "organisation_id": row["organisation_id"],
+        "code": member["code"],
+        "name": member["name"],
+        "county_id": member["county_id"],
+        "county": member["county"],
+        "county_code": member["county_code"],
+        "year": row["year"],
+        "value": row["value"],
+        "preliminary": row["preliminary"],
+        "kind": kind,
+    }
+    if "gain" in row:
+        shown["earlier"] = {
+            **shown,
+            "year": row["earlier_year"],
+            "value": row["earlier_value"],
+            "preliminary": False,
+        }
+        shown["gain"] = row["gain"]
+        shown["gain_share"] = row["gain_share"]
+    return shown

@@ -7,7 +7,6 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, W
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.data_version import versioned
 from common.numbers import format_decimal
 from indicators import analysis
 from indicators.models import (
@@ -16,9 +15,15 @@ from indicators.models import (
     Target,
 )
 from indicators.selectors._common import _display
-from indicators.selectors.averages import _recent_latest_values, yearly_averages
+from indicators.selectors.averages import (
+    pool_member_ids,
+    shown_pools,
+    stored_pools,
+    yearly_averages,
+)
 from indicators.selectors.catalogue import current_and_own_indicators, indicator_summary
 from members.models import (
+    County,
     Membership,
     Municipality,
     Population,
@@ -45,9 +50,10 @@ def member_trends(
     list of members to learn from is empty and the other members' values are not read.
     None when no organisation has the code.
     """
-    organisation, populations = _organisation_and_populations(
-        code=code, with_members=with_learn_from
-    )
+    # The pools of "Lär av" first (both kinds): the organisation's query then also reads the
+    # members they name, with their populations ("similar size").
+    pools = stored_pools() if with_learn_from else {}
+    organisation, members = _organisation_and_members(code=code, member_ids=pool_member_ids(pools))
     if organisation is None:
         return None
     indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
@@ -71,13 +77,8 @@ def member_trends(
     national = {i.pk for i in indicators if i.reported_by == Indicator.ReportedBy.NATIONAL}
     sizes = organisation.area_sizes
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
-    pools = (
-        _learn_from_pools(
-            indicators, averages=averages, kind=organisation.kind, data_version=data_version
-        )
-        if with_learn_from
-        else {}
-    )
+    pools = shown_pools(pools=pools, indicators=indicators, kind=organisation.kind, members=members)
+    populations = {pk: member["inhabitants"] for pk, member in members.items()}
     blocks = []
     for indicator in indicators:
         block = _member_block(
@@ -145,19 +146,20 @@ def _area_sizes(code: str) -> dict[str, Case]:
     }
 
 
-def _organisation_and_populations(
-    *, code: str, with_members: bool = True
-) -> tuple[Municipality | None, dict[int, int]]:
-    """The organisation `code` (or None) with how many its averages are over at most
-    (`area_sizes`), and every active member's latest population, for "similar size" (only its
-    own `with_members` False): one query."""
+def _organisation_and_members(
+    *, code: str, member_ids: set[int]
+) -> tuple[Municipality | None, dict[int, dict]]:
+    """The organisation `code` (or None) with its latest population, its last membership and
+    how many its averages are over at most (`area_sizes`), and the organisations `member_ids`
+    ({id: code, name, county_id, county, county_code, inhabitants}): one query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
-    organisations = (
-        Municipality.objects.select_related("county")
-        # is_member also serves a former member's page ("Tidigare medlem (2012–2019)").
-        .with_is_member()
+    fields = ("pk", "code", "name", "county_id", "kind", "county__name", "county__code")
+    extra = ("county__short_name", "is_member", "inhabitants", "last_joined_on", "last_left_on")
+    sizes = ("size_county", "size_sweden", "size_similar")
+    rows = (
+        Municipality.objects.with_is_member()
         .annotate(
             inhabitants=Subquery(
                 Population.objects.filter(municipality=OuterRef("pk"))
@@ -170,18 +172,44 @@ def _organisation_and_populations(
             last_left_on=Case(When(code=code, then=Subquery(ended.values("left_on")[:1]))),
             **_area_sizes(code),
         )
-        .filter(Q(code=code) | Q(is_member=True) if with_members else Q(code=code))
+        .filter(Q(code=code) | Q(pk__in=member_ids) if member_ids else Q(code=code))
+        # Plain rows, not model instances: up to ~300 of them, and only one is the page's.
+        .values_list(*fields, *extra, *sizes, named=True)
+        .order_by()
     )
-    organisation, populations = None, {}
-    for candidate in organisations:
-        populations[candidate.pk] = candidate.inhabitants
-        if candidate.code == code:
-            organisation = candidate
-            organisation.area_sizes = {
-                name: getattr(candidate, f"size_{name}") or 0
-                for name in ("county", "sweden", "similar")
-            }
-    return organisation, populations
+    organisation, members = None, {}
+    for row in rows:
+        members[row.pk] = {
+            "code": row.code,
+            "name": row.name,
+            "county_id": row.county_id,
+            "county": row.county__name,
+            "county_code": row.county__code,
+            "inhabitants": row.inhabitants,
+        }
+        if row.code == code:
+            organisation = _organisation_of(row)
+    return organisation, members
+
+
+def _organisation_of(row) -> Municipality:
+    """The page's organisation as a model instance (the services' and selectors' filters take
+    one), with what the query annotated."""
+    organisation = Municipality(
+        pk=row.pk, code=row.code, name=row.name, county_id=row.county_id, kind=row.kind
+    )
+    organisation.county = County(
+        pk=row.county_id,
+        code=row.county__code,
+        name=row.county__name,
+        short_name=row.county__short_name,
+    )
+    for name in ("is_member", "inhabitants", "last_joined_on", "last_left_on"):
+        setattr(organisation, name, getattr(row, name))
+    organisation.area_sizes = {
+        name: getattr(row, f"size_{name}") or 0 for name in ("county", "sweden", "similar")
+    }
+    return organisation
 
 
 def _member_values(
@@ -224,31 +252,6 @@ def _member_targets(
             }
         )
     return targets
-
-
-def _learn_from_pools(
-    indicators: list[Indicator], *, averages: dict, kind: str, data_version: int | None
-) -> dict[int, dict]:
-    """Per indicator, the strong set, best quarter and improvers among the members of `kind`
-    (cached by the data version: one query when not cached)."""
-    # The averages already tell the newest year of each indicator: no extra query for "recent".
-    # Members' years only: a national figure's averages also have years only non-members have.
-    member_years = {
-        ind: [year for year, row in per_year.items() if row["sekom_n"]]
-        for ind, per_year in averages.items()
-    }
-    newest_years = {ind: max(years) for ind, years in member_years.items() if years}
-    lower_is_better = {i.pk: i.lower_is_better for i in indicators}
-    return versioned(
-        # Named anew when what it holds changed: an entry of the old shape may still be cached
-        # under the same data version.
-        "learn-from-pool",
-        version=data_version,
-        parts=(kind, *sorted(newest_years.items())),
-        compute=lambda: _recent_latest_values(
-            newest_years=newest_years, kind=kind, lower_is_better=lower_is_better
-        ),
-    )
 
 
 def _own_block(indicator: Indicator, *, values: list, targets: list) -> dict:

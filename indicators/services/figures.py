@@ -41,6 +41,7 @@ from indicators.models import (
     Indicator,
     IndicatorValue,
 )
+from indicators.services.figure_pools import pools_rebuild, pools_refresh
 from indicators.services.figure_rows import AverageKey, averages_add, averages_insert
 from indicators.services.figures_sql import latest_refresh_postgresql
 from members.models import Membership, Municipality, SimilarOrganisation, is_current_member
@@ -230,7 +231,10 @@ def figures_members_changed(*, joined: Iterable[int] = (), left: Iterable[int] =
                 deltas[key][1] += sign
         averages_add(deltas)
     if left:
-        FigureLatest.objects.filter(organisation_id__in=left).delete()
+        leaving = FigureLatest.objects.filter(organisation_id__in=left)
+        figures_of_left = set(leaving.values_list("indicator_id", flat=True))
+        leaving.delete()
+        pools_refresh(indicator_ids=figures_of_left)
     if joined:
         pairs = set(
             counting_values()
@@ -255,12 +259,16 @@ def figures_similar_rebuild() -> None:
 
 
 def figures_rebuild(
-    *, indicator_ids: list[int] | None = None, area_kinds: list[str] | None = None
+    *,
+    indicator_ids: list[int] | None = None,
+    area_kinds: list[str] | None = None,
+    with_pools: bool = True,
 ) -> dict[str, int]:
     """Recompute the maintained figures (of `indicator_ids`, or all) from the values; with
-    `area_kinds`, only those averages (and no latest values).
+    `area_kinds`, only those averages (and no latest values or pools). Without `with_pools`
+    the pools are left alone (a migration older than their table).
 
-    Returns how many average and latest rows there are now.
+    Returns how many average, latest and pool rows there are now.
     """
     averages, latest = figures_from_values(indicator_ids=indicator_ids)
     if area_kinds is not None:
@@ -275,13 +283,14 @@ def figures_rebuild(
     stale_averages.delete()
     averages_insert(averages)
     if area_kinds is not None:
-        return {"averages": len(averages), "latest": 0}
+        return {"averages": len(averages), "latest": 0, "pools": 0}
     stale_latest.delete()
     FigureLatest.objects.bulk_create(
         [FigureLatest(indicator_id=i, organisation_id=o, **row) for (i, o), row in latest.items()],
         batch_size=2000,
     )
-    return {"averages": len(averages), "latest": len(latest)}
+    pools = pools_rebuild(indicator_ids=indicator_ids) if with_pools else 0
+    return {"averages": len(averages), "latest": len(latest), "pools": pools}
 
 
 def figures_from_values(
@@ -359,7 +368,14 @@ def _latest_refresh(*, pairs: set[tuple[int, int]]) -> None:
         return
     if connection.vendor == "postgresql" and len(pairs) > LATEST_IN_SQL_FROM:
         latest_refresh_postgresql(pairs=pairs)
-        return
+    else:
+        _latest_refresh_here(pairs=pairs)
+    # Whom "Lär av" suggests follows the latest values (services.figure_pools).
+    pools_refresh(indicator_ids={indicator_id for indicator_id, _organisation in pairs})
+
+
+def _latest_refresh_here(*, pairs: set[tuple[int, int]]) -> None:
+    """_latest_refresh computed in Python (SQLite, or few pairs)."""
     by_indicator: dict[int, set[int]] = defaultdict(set)
     for indicator_id, organisation_id in pairs:
         by_indicator[indicator_id].add(organisation_id)

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from indicators.models import FigurePool, Indicator
 from indicators.selectors import indicator_overview, member_trends
-from members.models import OrganisationAccess
+from members.models import Municipality, OrganisationAccess
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MembershipFactory, MunicipalityFactory
 
@@ -43,6 +44,29 @@ def test_member_block_has_latest_baseline_verdict_and_comment(world):
 def test_learn_from_prefers_the_same_county(world):
     block = _block(member_trends(code="0665"), "GN.6a")
     assert [row["name"] for row in block["learn_from"]] == ["Jönköping", "Eda"]
+
+
+def test_learn_from_names_a_member_as_it_is_called_now(world):
+    """The pools kept on write name members by id: a renamed member is shown by its new name."""
+    Municipality.objects.filter(code="1730").update(name="Eda kommun")
+    block = _block(member_trends(code="0665"), "GN.6a")
+    assert [row["name"] for row in block["learn_from"]] == ["Jönköping", "Eda kommun"]
+
+
+def test_learn_from_follows_a_figure_turned_the_other_way_past_the_services(world, waste):
+    """A pool ranked on write in one direction is not trusted once the figure points the other
+    way (changed straight in the database, not through the admin or the catalogue, which rank
+    again): the page ranks afresh, and still suggests only members doing better."""
+    eda = _block(member_trends(code="1730"), "GN.6a")
+    assert eda["learn_from_strongest"] is True  # 300 kg, the least household waste
+    Indicator.objects.filter(pk=waste.pk).update(direction=Indicator.Direction.HIGHER)
+    assert FigurePool.objects.get(indicator=waste, organisation_kind="kommun").lower_is_better
+    eda = _block(member_trends(code="1730"), "GN.6a")
+    assert eda["learn_from_strongest"] is False
+    assert [(row["name"], row["value"]) for row in eda["learn_from"]] == [
+        ("Jönköping", 420.0),
+        ("Vaggeryd", 450.0),
+    ]
 
 
 def test_member_chart_has_gaps_preliminary_marks_targets_and_bands(client, world):

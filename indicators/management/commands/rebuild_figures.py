@@ -8,7 +8,7 @@ from members.services import site_data_changed
 class Command(BaseCommand):
     help = (
         "Bygger om de underhållna medelvärdena och senaste värdena (SEKOM, län, antal, "
-        "starka exempel) från alla värden."
+        "starka exempel, Lär av) från alla värden."
     )
 
     def handle(self, *args, **options):
@@ -16,5 +16,6 @@ class Command(BaseCommand):
             counts = figures_rebuild()
             site_data_changed()
         self.stdout.write(
-            f"Medelvärden: {counts['averages']} rader, senaste värden: {counts['latest']} rader."
+            f"Medelvärden: {counts['averages']} rader, senaste värden: {counts['latest']} rader, "
+            f"förebilder: {counts['pools']} rader."
         )
