@@ -120,6 +120,18 @@ GZIP_SUFFIX = ":gzip"
 GZIP_MIN_BYTES = 1024
 
 
+def _compressed_copy(key: str, cached: tuple) -> tuple[tuple, bool]:
+    """((status, content type, body), is gzip) for a client that accepts gzip, from the plain
+    copy: compressed once (a member page is ~150 KB of HTML) and kept beside it; a small page
+    stays plain."""
+    status, content_type, content = cached
+    if len(content) < GZIP_MIN_BYTES:
+        return cached, False
+    body = gzip.compress(content, compresslevel=6, mtime=0)
+    _set(key + GZIP_SUFFIX, (status, content_type, body))
+    return (status, content_type, body), True
+
+
 def _accepts_gzip(request) -> bool:
     for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
         name, _sep, parameters = part.partition(";")
@@ -163,7 +175,10 @@ def page_cache(*, version_of: Callable[[HttpRequest], int | None]):
                 cached = _get(key + GZIP_SUFFIX) if compressed else None
                 if cached is None:
                     cached = _get(key)
-                    compressed = False
+                    if cached is not None and compressed:
+                        cached, compressed = _compressed_copy(key, cached)
+                    else:
+                        compressed = False
                 if cached is not None:
                     status, content_type, content = cached
                     response = HttpResponse(content, content_type=content_type, status=status)
@@ -187,11 +202,9 @@ def page_cache(*, version_of: Callable[[HttpRequest], int | None]):
                 and not response.streaming
                 and not response.cookies
             ):
+                # Compressed on the first hit that asks for it (_compressed_copy), not here:
+                # the visitor who paid for the page's computation does not wait for it too.
                 _set(key, (response.status_code, response["Content-Type"], response.content))
-                if len(response.content) >= GZIP_MIN_BYTES:
-                    # Compressed once here, not per request: a member page is 140 KB of HTML.
-                    body = gzip.compress(response.content, compresslevel=6, mtime=0)
-                    _set(key + GZIP_SUFFIX, (response.status_code, response["Content-Type"], body))
                 if response.status_code == 200:
                     _set(_page_key(request, version="last"), key)
             _vary_on_encoding(response)

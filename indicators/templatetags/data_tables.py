@@ -1,4 +1,4 @@
-"""The body rows of a chart's table (templates/indicators/_data_table.html), built in Python:
+"""The body rows of a chart's table (chart_blocks.data_table), built in Python:
 a member page has 14-42 tables of up to 30 rows, and the template's nested loops were a large
 part of its render time. The HTML is exactly what the loops wrote."""
 
