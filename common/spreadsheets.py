@@ -212,6 +212,8 @@ def _s(style: int) -> str:
 # Values whose equal ones always write the same cell: a sheet keeps their XML and width once.
 # (Not Decimal or float: 1.0 == 1.00 and 0.0 == -0.0, yet they are written differently.)
 _REPEATABLE = (str, int, bool)
+# Values whose text tells every digit, the sign and the exponent: equal texts, equal cells.
+_BY_TEXT = (Decimal, float)
 
 
 def _sheet_xml(spec: Sheet) -> str:
@@ -306,7 +308,19 @@ def _add_columns(rows: list, *, first: int, cell, letters, widths, body) -> int:
             tails = list(map(found.__getitem__, column))
             width = max(w for _tail, w in found.values())
         else:
-            tails = [cell(value) if value is not None else (None, 0) for value in column]
+            # Numbers with decimals: equal ones by their text (1.0 and 1.00, 0 and -0 stay
+            # apart), so a column of averages, the same per year in every row, is written once
+            # per year rather than once per row.
+            found, tails = {}, []
+            for value in column:
+                if value.__class__ in _BY_TEXT:
+                    key = (value.__class__, str(value))
+                    hit = found.get(key)
+                    if hit is None:
+                        hit = found[key] = cell(value)
+                    tails.append(hit)
+                else:
+                    tails.append(cell(value) if value is not None else (None, 0))
             width = max(w for _tail, w in tails)
         tails_by_column.append([tail for tail, _w in tails])
         if index == len(widths):

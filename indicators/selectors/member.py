@@ -56,8 +56,12 @@ def member_trends(
     organisation, members = _organisation_and_members(code=code, member_ids=pool_member_ids(pools))
     if organisation is None:
         return None
-    indicators, own_indicators = current_and_own_indicators(own=Q(owner=organisation))
-    # Only the figures that apply to this kind of organisation: a region has no household waste.
+    indicators, own_indicators = current_and_own_indicators(
+        own=Q(owner=organisation),
+        applying_to=Q(applies_to__in=[Indicator.AppliesTo.ALL, organisation.kind]),
+    )
+    # Only the figures that apply to this kind of organisation: a region has no household waste
+    # (the query leaves out the other kind's figures; the rule itself is the model's).
     indicators = [i for i in indicators if i.applies_to_organisation(organisation)]
     ids = [i.pk for i in indicators]
     own_ids = [i.pk for i in own_indicators]
