@@ -169,6 +169,25 @@ def _copy_rows(cursor, table: str, columns: list[str], lines: Iterable[str]) -> 
             copy.write(buffer.getvalue())
 
 
+def _stage_lines(rows) -> list[str]:
+    """The rows as COPY lines, in the order of the staging table's columns (a file repeats its
+    few texts, so each distinct one is escaped once)."""
+    texts: dict[str | None, str] = {None: "\\N"}
+    lines = []
+    append = lines.append
+    for row in rows:
+        fields = [str(row.organisation_id), str(row.indicator.pk), str(row.year), str(row.value)]
+        for text in (row.status, row.source_note, row.source_kpi, row.comment):
+            escaped = texts.get(text)
+            if escaped is None:
+                escaped = texts[text] = _copy_text(text)
+            fields.append(escaped)
+        for number in (row.numerator, row.denominator, row.fetched_on):
+            fields.append("\\N" if number is None else str(number))
+        append("\t".join(fields) + "\n")
+    return lines
+
+
 # Up to this many rows (a year's form, a small import) are sent as arrays in the statements
 # themselves: no staging table to create, fill and drop (four round trips fewer).
 INLINE_ROWS = 500
@@ -217,30 +236,7 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 f"CREATE TEMPORARY TABLE {stage} AS "
                 f"SELECT {', '.join(stage_columns)} FROM {table} WITH NO DATA"
             )
-            _copy_rows(
-                cursor,
-                stage,
-                stage_columns,
-                (
-                    "\t".join(
-                        (
-                            str(row.organisation_id),
-                            str(row.indicator.pk),
-                            str(row.year),
-                            str(row.value),
-                            _copy_text(row.status),
-                            _copy_text(row.source_note),
-                            _copy_text(row.source_kpi),
-                            _copy_text(row.comment),
-                            _copy_text(row.numerator),
-                            _copy_text(row.denominator),
-                            _copy_text(row.fetched_on),
-                        )
-                    )
-                    + "\n"
-                    for row in rows
-                ),
-            )
+            _copy_rows(cursor, stage, stage_columns, _stage_lines(rows))
         # Only the values that enter the maintained figures come back to Python: current
         # members' values, and every organisation's values of national-source figures (they
         # count in the county's, Sweden's and similar municipalities' averages). An import of
