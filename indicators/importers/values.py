@@ -145,17 +145,17 @@ class RowReader:
         if problem:
             problems.append(problem)
         numerator = denominator = None
-        cell = get("numerator")
-        number, problem = self._number(cell)
-        if problem:
-            problems.append(problem)
-        else:
-            cell = get("denominator")
-            second, problem = self._number(cell)
+        first, second = get("numerator"), get("denominator")
+        if first is not None or second is not None:  # most files have neither column
+            number, problem = self._number(first)
             if problem:
                 problems.append(problem)
             else:
-                numerator, denominator = number, second
+                second, problem = self._number(second)
+                if problem:
+                    problems.append(problem)
+                else:
+                    numerator, denominator = number, second
         value, problem = self._number(get("value"))
         if problem:
             problems.append(problem)

@@ -170,21 +170,27 @@ def _copy_rows(cursor, table: str, columns: list[str], lines: Iterable[str]) -> 
 
 
 def _stage_lines(rows) -> list[str]:
-    """The rows as COPY lines, in the order of the staging table's columns (a file repeats its
-    few texts, so each distinct one is escaped once)."""
-    texts: dict[str | None, str] = {None: "\\N"}
+    """The rows as COPY lines, in the order of the staging table's columns. A file repeats its
+    few texts (status, source, Kolada id, comment), so each combination is escaped once."""
+    texts: dict[tuple, str] = {}
+    no_numbers = "\\N\t\\N\t\\N"  # no numerator, no denominator, no fetch date
     lines = []
     append = lines.append
     for row in rows:
-        fields = [str(row.organisation_id), str(row.indicator.pk), str(row.year), str(row.value)]
-        for text in (row.status, row.source_note, row.source_kpi, row.comment):
-            escaped = texts.get(text)
-            if escaped is None:
-                escaped = texts[text] = _copy_text(text)
-            fields.append(escaped)
-        for number in (row.numerator, row.denominator, row.fetched_on):
-            fields.append("\\N" if number is None else str(number))
-        append("\t".join(fields) + "\n")
+        key = (row.status, row.source_note, row.source_kpi, row.comment)
+        middle = texts.get(key)
+        if middle is None:
+            middle = texts[key] = "\t".join(_copy_text(text) for text in key)
+        numerator, denominator, fetched_on = row.numerator, row.denominator, row.fetched_on
+        if numerator is None and denominator is None and fetched_on is None:
+            numbers = no_numbers
+        else:
+            numbers = "\t".join(_copy_text(field) for field in (numerator, denominator, fetched_on))
+        # An f-string writes ints, Decimals and dates as str() does.
+        append(
+            f"{row.organisation_id}\t{row.indicator.pk}\t{row.year}\t{row.value}\t"
+            f"{middle}\t{numbers}\n"
+        )
     return lines
 
 
@@ -301,7 +307,13 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
 
 def _indicators_of(rows) -> dict:
     """{indicator id: indicator} of the rows: the maintained figures need not read them again."""
-    return {row.indicator.pk: row.indicator for row in rows}
+    found = {}
+    last = None
+    for row in rows:
+        indicator = row.indicator
+        if indicator is not last:  # a file's rows come figure by figure: few pk lookups
+            found[indicator.pk] = last = indicator
+    return found
 
 
 def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:
