@@ -73,7 +73,7 @@ def values_validate(*, rows: list[ValueInput]) -> dict[int, dict[str, list[str]]
             and row.denominator is None
             and (indicator.owner_id is None or indicator.owner_id == row.organisation_id)
         ):
-            try:  # by the object, not its id: each row is checked against its own figure
+            try:  # keyed by the object (id()), not its pk: each row meets its own instance
                 low, high, decimals = bounds[id(indicator)]
             except KeyError:
                 low, high, decimals = bounds[id(indicator)] = (

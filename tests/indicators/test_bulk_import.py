@@ -11,15 +11,17 @@ import dataclasses
 import datetime
 import gc
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.db import connection
 
 from common.collector import collector_paused
 from indicators import importers, validation
 from indicators.importers import Lookups, row_to_input
 from indicators.importers.values import RowReader
 from indicators.models import Indicator, IndicatorValue
-from indicators.services import ValueInput, value_input_from, values_upsert, values_validate
+from indicators.services import ValueInput, upsert, value_input_from, values_upsert, values_validate
 from indicators.services.upsert import INLINE_ROWS, _copy_text, _stage_lines
 from tests.members.factories import MunicipalityFactory
 
@@ -183,7 +185,7 @@ def test_copy_lines_escape_each_text_as_copy_reads_it(energy):
             organisation_id=10 + index,
             indicator=energy,
             year=2000 + index,
-            value=Decimal("12.5"),
+            value=Decimal(["12.5", "1E+1", "-0", "1E-7", "0E-10", "123456789.1234", "1.50"][index]),
             source_note=text,
             comment=texts[-1 - index],
             source_kpi="N1" if index % 2 else "",
@@ -234,7 +236,9 @@ def test_a_large_write_stores_every_text_and_number_as_given(energy):
         for year in range(1995, 2025)
     ]
     assert len(rows) > INLINE_ROWS
-    result = values_upsert(rows=rows, change_reason="Massimport")
+    with mock.patch.object(upsert, "_copy_rows", wraps=upsert._copy_rows) as copied:
+        result = values_upsert(rows=rows, change_reason="Massimport")
+    assert copied.call_count == (1 if connection.vendor == "postgresql" else 0)
     assert result.created == len(rows)
     stored = {
         (v.organisation_id, v.year): v
