@@ -130,14 +130,24 @@ def copy_buffer(members, indicators, *, shift: int) -> str:
         for indicator in indicators:
             for year in YEARS:
                 value = value_for(m, indicator, year, shift).replace(",", ".")
+                # The columns ours writes, as ours writes them for this file: no comment, no
+                # numbers, no Kolada provenance, no user.
                 out.write(
-                    f"{member.pk}\t{indicator.pk}\t{year}\t{value}\tfinal\tMätning\t\t"
-                    "2024-01-01 00:00:00+00\n"
+                    f"{member.pk}\t{indicator.pk}\t{year}\t{value}\tfinal\tMätning\t\t\t"
+                    "\\N\t\\N\t\\N\t\\N\t2024-01-01 00:00:00+00\n"
                 )
     return out.getvalue()
 
 
-COLUMNS = "organisation_id, indicator_id, year, value, status, source_note, comment, entered_at"
+# Every column ours writes (the table's columns but its id), so that the floor does the same
+# work per row: the Kolada provenance (source_kpi NOT NULL, fetched_on) is written too.
+COLUMNS = (
+    "organisation_id, indicator_id, year, value, status, source_note, source_kpi, comment, "
+    "numerator, denominator, fetched_on, entered_by_id, entered_at"
+)
+UPDATED = [
+    name for name in COLUMNS.split(", ") if name not in ("organisation_id", "indicator_id", "year")
+]
 
 
 def floor(members, indicators) -> dict[str, float]:
@@ -173,8 +183,7 @@ def floor(members, indicators) -> dict[str, float]:
             cursor.execute(
                 f"INSERT INTO bench_floor ({COLUMNS}) SELECT {COLUMNS} FROM bench_stage "
                 "ON CONFLICT (organisation_id, indicator_id, year) DO UPDATE SET "
-                "value = EXCLUDED.value, status = EXCLUDED.status, "
-                "source_note = EXCLUDED.source_note, entered_at = EXCLUDED.entered_at"
+                + ", ".join(f"{name} = EXCLUDED.{name}" for name in UPDATED)
             )
             cursor.execute("DROP TABLE bench_stage")
 

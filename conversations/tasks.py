@@ -16,10 +16,20 @@ def year_summaries_send(pairs: list[list[int]]) -> int:
     """Check each (member, year) that was just reported and send its summary when the year has
     become complete; returns how many went out. Idempotent (one summary per member and year)."""
     from conversations.summaries import year_summary_send_if_complete
+    from members.models import Municipality
 
+    # Only a current member's year can be sent: one query leaves out the others (an import of
+    # every organisation's figures hands in hundreds of pairs), and each check is made again,
+    # under its lock, by year_summary_send_if_complete.
+    members = set(
+        Municipality.objects.active_members()
+        .filter(pk__in={organisation_id for organisation_id, _year in pairs})
+        .values_list("pk", flat=True)
+    )
     return sum(
         year_summary_send_if_complete(organisation_id=organisation_id, year=year)
         for organisation_id, year in pairs
+        if organisation_id in members
     )
 
 

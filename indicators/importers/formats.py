@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common.collector import collector_paused
 from indicators.importers.kolada import read_kolada
 from indicators.importers.miljobarometern import read_miljobarometern
 from indicators.importers.rows import ReadResult
@@ -19,6 +20,11 @@ def read_file(
     mapping: dict[str, str] | None = None,
     sheet_format: str = "csv",
 ) -> ReadResult:
+    with collector_paused():  # a large file's rows and cells are many small objects
+        return _read(data, fmt=fmt, indicator=indicator, mapping=mapping, sheet_format=sheet_format)
+
+
+def _read(data: bytes, *, fmt: str, indicator, mapping, sheet_format: str) -> ReadResult:
     if fmt in ("csv", "xlsx"):
         return read_table(data, fmt=fmt)
     if fmt == "miljobarometern":

@@ -81,11 +81,8 @@ def read_sheet(data: bytes, *, fmt: str) -> list[tuple[int, list[Any]]]:
     # Mac \r, which a translating StringIO would leave inside fields.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return [
-            (number, cells)
-            for number, cells in enumerate(reader, 1)
-            if any(c.strip() for c in cells)
-        ]
+        # A row counts when some cell holds more than spaces: joined, the row says so at once.
+        return [(number, cells) for number, cells in enumerate(reader, 1) if "".join(cells).strip()]
     except csv.Error as exc:
         raise RowProblem(
             _("Filen kan inte läsas som CSV (rad %(line)s): kontrollera citattecknen.")

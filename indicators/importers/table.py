@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from django.utils.translation import gettext as _
 
 from indicators.importers.cells import COLUMNS, canonical_column
@@ -33,9 +35,17 @@ def read_table(data: bytes, *, fmt: str) -> ReadResult:
             )
         )
         return result
+    # The cells under known headers, by position: a row as long as the header (the usual case)
+    # is picked by one itemgetter; a shorter one keeps the cells it has.
+    kept = [(index, column) for index, column in enumerate(columns) if column is not None]
+    names = [column for _index, column in kept]
+    pick = itemgetter(*(index for index, _column in kept))
+    width = max(index for index, _column in kept) + 1
+    append = result.rows.append
     for line, cells in sheet[1:]:
-        values = {
-            column: cell for column, cell in zip(columns, cells, strict=False) if column is not None
-        }
-        result.rows.append(SourceRow(line=line, values=values))
+        if len(cells) >= width and len(kept) > 1:
+            values = dict(zip(names, pick(cells), strict=True))
+        else:
+            values = {column: cells[index] for index, column in kept if index < len(cells)}
+        append(SourceRow(line=line, values=values))
     return result

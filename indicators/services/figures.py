@@ -161,33 +161,62 @@ def figures_values_changed(
     similar_of = _similar_of(national_changes) if national_changes else {}
     deltas: dict[AverageKey, list] = defaultdict(lambda: [Decimal(0), 0])
     touched: set[tuple[int, int]] = set()
+    # Whom a (member, figure) pair counts for is the same in every year: worked out once per
+    # pair (an import's 150 000 changes have a few thousand pairs).
+    places: dict[tuple[int, int], tuple[bool, list] | None] = {}
     for organisation_id, indicator_id, year, old, new in changes:
-        organisation = organisations.get(organisation_id)
-        figure = figures.get(indicator_id)
-        if organisation is None or figure is None:
+        pair = (organisation_id, indicator_id)
+        try:
+            place = places[pair]
+        except KeyError:
+            place = places[pair] = _counted_in(
+                organisations.get(organisation_id),
+                figures.get(indicator_id),
+                indicator_id=indicator_id,
+                similar_of=similar_of.get(organisation_id, ()),
+            )
+        if place is None:
             continue
-        kind, county, member = organisation
-        applies_to, national = figure
-        if applies_to not in (Indicator.AppliesTo.ALL, kind) or not (member or national):
-            continue
+        member, areas = place
         if member:
             touched.add((indicator_id, organisation_id))
         if old == new:
             continue  # e.g. only the comment or the status changed: sums stay
-        for key in _average_keys(
-            kind=kind,
-            county=county,
-            indicator_id=indicator_id,
-            year=year,
-            member=member,
-            national=national,
-            similar_of=similar_of.get(organisation_id, ()),
-        ):
-            delta = deltas[key]
-            delta[0] += (new or 0) - (old or 0)
-            delta[1] += (new is not None) - (old is not None)
+        change = (new or 0) - (old or 0)
+        count = (new is not None) - (old is not None)
+        for area_kind, area_code, kind in areas:
+            delta = deltas[(area_kind, area_code, kind, indicator_id, year)]
+            delta[0] += change
+            delta[1] += count
     averages_add(deltas)
     _latest_refresh(pairs=touched)
+
+
+def _counted_in(
+    organisation: tuple[str, str, bool] | None,
+    figure: tuple[str, bool] | None,
+    *,
+    indicator_id: int,
+    similar_of: Iterable[str],
+) -> tuple[bool, list[tuple[str, str, str]]] | None:
+    """(is a current member, the (area kind, area code, kind) of each average row its values
+    count in) for one organisation's values of one figure; None when they count nowhere."""
+    if organisation is None or figure is None:
+        return None
+    kind, county, member = organisation
+    applies_to, national = figure
+    if applies_to not in (Indicator.AppliesTo.ALL, kind) or not (member or national):
+        return None
+    keys = _average_keys(
+        kind=kind,
+        county=county,
+        indicator_id=indicator_id,
+        year=0,
+        member=member,
+        national=national,
+        similar_of=similar_of,
+    )
+    return member, [key[:3] for key in keys]
 
 
 def figures_members_changed(*, joined: Iterable[int] = (), left: Iterable[int] = ()) -> None:

@@ -169,6 +169,31 @@ def _copy_rows(cursor, table: str, columns: list[str], lines: Iterable[str]) -> 
             copy.write(buffer.getvalue())
 
 
+def _stage_lines(rows) -> list[str]:
+    """The rows as COPY lines, in the order of the staging table's columns. A file repeats its
+    few texts (status, source, Kolada id, comment), so each combination is escaped once."""
+    texts: dict[tuple, str] = {}
+    no_numbers = "\\N\t\\N\t\\N"  # no numerator, no denominator, no fetch date
+    lines = []
+    append = lines.append
+    for row in rows:
+        key = (row.status, row.source_note, row.source_kpi, row.comment)
+        middle = texts.get(key)
+        if middle is None:
+            middle = texts[key] = "\t".join(_copy_text(text) for text in key)
+        numerator, denominator, fetched_on = row.numerator, row.denominator, row.fetched_on
+        if numerator is None and denominator is None and fetched_on is None:
+            numbers = no_numbers
+        else:
+            numbers = "\t".join(_copy_text(field) for field in (numerator, denominator, fetched_on))
+        # An f-string writes ints, Decimals and dates as str() does.
+        append(
+            f"{row.organisation_id}\t{row.indicator.pk}\t{row.year}\t{row.value}\t"
+            f"{middle}\t{numbers}\n"
+        )
+    return lines
+
+
 # Up to this many rows (a year's form, a small import) are sent as arrays in the statements
 # themselves: no staging table to create, fill and drop (four round trips fewer).
 INLINE_ROWS = 500
@@ -217,30 +242,7 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
                 f"CREATE TEMPORARY TABLE {stage} AS "
                 f"SELECT {', '.join(stage_columns)} FROM {table} WITH NO DATA"
             )
-            _copy_rows(
-                cursor,
-                stage,
-                stage_columns,
-                (
-                    "\t".join(
-                        (
-                            str(row.organisation_id),
-                            str(row.indicator.pk),
-                            str(row.year),
-                            str(row.value),
-                            _copy_text(row.status),
-                            _copy_text(row.source_note),
-                            _copy_text(row.source_kpi),
-                            _copy_text(row.comment),
-                            _copy_text(row.numerator),
-                            _copy_text(row.denominator),
-                            _copy_text(row.fetched_on),
-                        )
-                    )
-                    + "\n"
-                    for row in rows
-                ),
-            )
+            _copy_rows(cursor, stage, stage_columns, _stage_lines(rows))
         # Only the values that enter the maintained figures come back to Python: current
         # members' values, and every organisation's values of national-source figures (they
         # count in the county's, Sweden's and similar municipalities' averages). An import of
@@ -305,7 +307,13 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
 
 def _indicators_of(rows) -> dict:
     """{indicator id: indicator} of the rows: the maintained figures need not read them again."""
-    return {row.indicator.pk: row.indicator for row in rows}
+    found = {}
+    last = None
+    for row in rows:
+        indicator = row.indicator
+        if indicator is not last:  # a file's rows come figure by figure: few pk lookups
+            found[indicator.pk] = last = indicator
+    return found
 
 
 def _upsert_sql(*, table: str, stage: str, stage_columns: list[str]) -> str:

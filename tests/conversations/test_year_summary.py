@@ -179,3 +179,23 @@ def test_users_without_a_current_member_cannot_subscribe(client):
     client.force_login(UserFactory())
     assert client.get(reverse("digest")).status_code == 403
     assert client.post(reverse("digest"), {"subscribe": "1"}).status_code == 403
+
+
+def test_the_summary_task_leaves_out_non_members_in_one_query(
+    reporter, kalix, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """An import of every organisation's figures hands the task hundreds of pairs: those of
+    organisations that are not members are left out by one query, and a member's complete year
+    still gets its summary."""
+    from conversations.tasks import year_summaries_send
+    from tests.members.factories import MunicipalityFactory
+
+    others = [MunicipalityFactory() for _ in range(3)]
+    with django_assert_num_queries(1):
+        assert year_summaries_send([[other.pk, YEAR] for other in others]) == 0
+    with django_capture_on_commit_callbacks(execute=False):
+        save(reporter, kalix, OWN)  # complete; the hook's task is not run here
+    pairs = [[other.pk, YEAR] for other in others] + [[kalix.pk, YEAR]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert year_summaries_send(pairs) == 1
+    assert len(mail.outbox) == 2
