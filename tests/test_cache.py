@@ -54,7 +54,6 @@ def test_a_cached_page_is_served_compressed_to_clients_that_accept_gzip(
     client, vaggeryd, waste, django_assert_num_queries
 ):
     import gzip
-
     from unittest import mock
 
     _save(vaggeryd, waste, "491")

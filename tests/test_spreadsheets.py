@@ -350,3 +350,17 @@ def test_a_text_repeated_down_a_column_is_neutralised_in_every_row(payload):
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert sheet.count("<v>1.5</v>") == 3 and sheet.count("<v>1.50</v>") == 3
+
+
+def test_numbers_repeated_down_a_column_are_written_once_each_yet_as_they_are():
+    # A column of averages repeats each year's number in every row: written once per distinct
+    # text, so zero and minus zero, 2 and 2.0, a Decimal and a float keep what they are.
+    column = [Decimal("0"), Decimal("-0"), Decimal("2"), Decimal("2.0"), 2.0, -0.0, None]
+    rows = [[value, n] for n in (10, 11, 12) for value in column]
+    content = xlsx_bytes([Sheet(title="Värden", header=["medel", "n"], rows=rows)])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    counts = {text: sheet.count(f"<v>{text}</v>") for text in ("0", "-0", "2", "2.0", "-0.0")}
+    # The Decimal 2.0 and the float 2.0 write alike; every other number as itself, per row.
+    assert counts == {"0": 3, "-0": 3, "2": 3, "2.0": 6, "-0.0": 3}
+    assert sheet.count('<c r="A') == 1 + 6 * 3  # the header, and no cell for None
