@@ -93,7 +93,12 @@ def _yearly_averages(
     }
     result: dict[int, dict[int, dict]] = {}
     for area_kind, indicator_id, year, total, count in rows:
-        cell = result.setdefault(indicator_id, {}).setdefault(year, dict(empty))
+        years = result.get(indicator_id)
+        if years is None:
+            years = result[indicator_id] = {}
+        cell = years.get(year)
+        if cell is None:  # one copy per figure and year, not per row (up to four areas)
+            cell = years[year] = empty.copy()
         key = AREA_KEYS[area_kind]
         cell[key] = _mean(total, count)
         cell[f"{key}_n"] = count

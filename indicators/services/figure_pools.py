@@ -10,6 +10,7 @@ costs the same whatever the size of the register.
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Q
 
 from indicators import analysis
@@ -30,6 +31,13 @@ def pools_refresh(*, indicator_ids: Iterable[int]) -> None:
     ids = set(indicator_ids)
     if not ids:
         return
+    # In the caller's transaction (no savepoint: no extra queries), or in one of its own when
+    # called outside any (a rebuild from the command line): the lock needs a transaction.
+    with transaction.atomic(savepoint=False):
+        _pools_refresh(ids)
+
+
+def _pools_refresh(ids: set[int]) -> None:
     existing = set(
         FigurePool.objects.select_for_update()
         .filter(indicator_id__in=ids)

@@ -428,3 +428,23 @@ def test_the_rebuild_command_repairs_figures_written_past_the_services(reference
     assert not FigureLatest.objects.filter(organisation=outsider).exists()
     latest = FigureLatest.objects.get(indicator=figure, organisation=organisation)
     assert (latest.year, latest.value, latest.earlier_value) == (2025, Decimal(7), Decimal(10))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_runs_outside_a_transaction_too():
+    """seed_demo rebuilds the figures without a transaction of its own; the pools' lock needs
+    one (PostgreSQL refuses SELECT ... FOR UPDATE in autocommit), so the rebuild takes one."""
+    from django.core.management import call_command
+
+    call_command("load_reference_data", verbosity=0)
+    organisation = Municipality.objects.get(code="0665")
+    MembershipFactory(organisation=organisation)
+    figure = Indicator.objects.get(revision__is_current=True, code="GN.6a")
+    IndicatorValue.objects.create(organisation=organisation, indicator=figure, year=2025, value=7)
+    assert transaction.get_autocommit()
+    counts = figures_rebuild()
+    pool = FigurePool.objects.get(indicator=figure, organisation_kind="kommun")
+    assert counts["pools"] >= 1
+    assert [(row["organisation_id"], row["value"]) for row in pool.strong] == [
+        (organisation.pk, 7.0)
+    ]
