@@ -38,6 +38,7 @@ from indicators.models import (
     FigureArea,
     FigureAverage,
     FigureLatest,
+    FigurePool,
     Indicator,
     IndicatorValue,
 )
@@ -319,6 +320,14 @@ def figures_rebuild(
         batch_size=2000,
     )
     pools = pools_rebuild(indicator_ids=indicator_ids) if with_pools else 0
+    if indicator_ids is None and connection.vendor == "postgresql":
+        # Every row is new: the planner's statistics of these tables describe the old ones
+        # until autovacuum comes by, and the pages' plans would be guesses until then.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE "
+                + ", ".join(m._meta.db_table for m in (FigureAverage, FigureLatest, FigurePool))
+            )
     return {"averages": len(averages), "latest": len(latest), "pools": pools}
 
 
