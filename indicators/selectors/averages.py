@@ -92,6 +92,7 @@ def _yearly_averages(
         for suffix in ("", "_n")
     }
     result: dict[int, dict[int, dict]] = {}
+    keys = {area: (key, f"{key}_n") for area, key in AREA_KEYS.items()}
     for area_kind, indicator_id, year, total, count in rows:
         years = result.get(indicator_id)
         if years is None:
@@ -99,9 +100,9 @@ def _yearly_averages(
         cell = years.get(year)
         if cell is None:  # one copy per figure and year, not per row (up to four areas)
             cell = years[year] = empty.copy()
-        key = AREA_KEYS[area_kind]
+        key, key_n = keys[area_kind]
         cell[key] = _mean(total, count)
-        cell[f"{key}_n"] = count
+        cell[key_n] = count
     return result
 
 
@@ -268,8 +269,8 @@ def latest_pairs(*, indicator_ids: list[int]) -> dict[tuple[int, str], dict]:
 def stored_pools() -> dict[tuple[int, str], dict]:
     """{(indicator id, kind): pool} of every current catalogue figure, as kept on write
     (models.FigurePool: members by id with their numbers, and the direction ranked in): 1
-    query, whatever the number of values. `pool_member_ids` tells whom they name, `shown_pools`
-    makes them the rows "Lär av" chooses from."""
+    query, whatever the number of values. `shown_pools` makes them the rows "Lär av" chooses
+    from."""
     return {
         (indicator_id, kind): {
             "lower_is_better": lower,
@@ -292,15 +293,6 @@ def stored_pools() -> dict[tuple[int, str], dict]:
     }
 
 
-def pool_member_ids(pools: dict[tuple[int, str], dict]) -> set[int]:
-    """The organisations stored pools name."""
-    return {
-        row["organisation_id"]
-        for pool in pools.values()
-        for row in (*pool["strong"], *pool["improvers"])
-    }
-
-
 def shown_pools(
     *,
     pools: dict[tuple[int, str], dict],
@@ -310,7 +302,7 @@ def shown_pools(
 ) -> dict[int, dict]:
     """{indicator id: {"strong", "top", "improvers"}} for the members of `kind`: the stored
     pools as value rows with each member's code, name and county (`members`: {organisation id:
-    {code, name, county_id, county, county_code}} of at least `pool_member_ids`).
+    {code, name, county_id, county, county_code}}, the current members).
 
     A figure whose pool was ranked in the other direction than the figure now has (its "lower
     is better" changed past the services) is ranked afresh from the latest values (1 query).
@@ -331,11 +323,21 @@ def shown_pools(
                 chosen[indicator_id] = FigurePool.stored(pool)
     shown = {}
     for indicator_id, pool in chosen.items():
-        strong = [_shown_row(row, members=members, kind=kind) for row in pool["strong"]]
+        # Only organisations in `members` (the current members): one that left past the
+        # services (its pool not ranked again) is not suggested.
+        strong = [
+            _shown_row(row, members=members, kind=kind)
+            for row in pool["strong"]
+            if row["organisation_id"] in members
+        ]
         shown[indicator_id] = {
             "strong": strong,
             "top": strong[: pool["top_size"]],
-            "improvers": [_shown_row(row, members=members, kind=kind) for row in pool["improvers"]],
+            "improvers": [
+                _shown_row(row, members=members, kind=kind)
+                for row in pool["improvers"]
+                if row["organisation_id"] in members
+            ],
         }
     return shown
 

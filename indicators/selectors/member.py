@@ -16,7 +16,6 @@ from indicators.models import (
 )
 from indicators.selectors._common import _display
 from indicators.selectors.averages import (
-    pool_member_ids,
     shown_pools,
     stored_pools,
     yearly_averages,
@@ -50,10 +49,9 @@ def member_trends(
     list of members to learn from is empty and the other members' values are not read.
     None when no organisation has the code.
     """
-    # The pools of "Lär av" first (both kinds): the organisation's query then also reads the
-    # members they name, with their populations ("similar size").
-    pools = stored_pools() if with_learn_from else {}
-    organisation, members = _organisation_and_members(code=code, member_ids=pool_member_ids(pools))
+    # The organisation's query also reads the current members, whom the pools of "Lär av"
+    # name, with their populations ("similar size").
+    organisation, members = _organisation_and_members(code=code, with_members=with_learn_from)
     if organisation is None:
         return None
     indicators, own_indicators = current_and_own_indicators(
@@ -81,7 +79,13 @@ def member_trends(
     national = {i.pk for i in indicators if i.reported_by == Indicator.ReportedBy.NATIONAL}
     sizes = organisation.area_sizes
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
-    pools = shown_pools(pools=pools, indicators=indicators, kind=organisation.kind, members=members)
+    pools = (
+        shown_pools(
+            pools=stored_pools(), indicators=indicators, kind=organisation.kind, members=members
+        )
+        if with_learn_from
+        else {}
+    )
     populations = {pk: member["inhabitants"] for pk, member in members.items()}
     blocks = []
     for indicator in indicators:
@@ -151,11 +155,11 @@ def _area_sizes(code: str) -> dict[str, Case]:
 
 
 def _organisation_and_members(
-    *, code: str, member_ids: set[int]
+    *, code: str, with_members: bool
 ) -> tuple[Municipality | None, dict[int, dict]]:
     """The organisation `code` (or None) with its latest population, its last membership and
-    how many its averages are over at most (`area_sizes`), and the organisations `member_ids`
-    ({id: code, name, county_id, county, county_code, inhabitants}): one query."""
+    how many its averages are over at most (`area_sizes`), and `with_members` every current
+    member ({id: code, name, county_id, county, county_code, inhabitants}): one query."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
@@ -176,23 +180,24 @@ def _organisation_and_members(
             last_left_on=Case(When(code=code, then=Subquery(ended.values("left_on")[:1]))),
             **_area_sizes(code),
         )
-        .filter(Q(code=code) | Q(pk__in=member_ids) if member_ids else Q(code=code))
+        .filter(Q(code=code) | Q(is_member=True) if with_members else Q(code=code))
         # Plain rows, not model instances: up to ~300 of them, and only one is the page's.
         .values_list(*fields, *extra, *sizes, named=True)
         .order_by()
     )
     organisation, members = None, {}
     for row in rows:
-        members[row.pk] = {
-            "code": row.code,
-            "name": row.name,
-            "county_id": row.county_id,
-            "county": row.county__name,
-            "county_code": row.county__code,
-            "inhabitants": row.inhabitants,
-        }
         if row.code == code:
             organisation = _organisation_of(row)
+        if row.is_member:  # only current members are suggested; a former member's page is read
+            members[row.pk] = {
+                "code": row.code,
+                "name": row.name,
+                "county_id": row.county_id,
+                "county": row.county__name,
+                "county_code": row.county__code,
+                "inhabitants": row.inhabitants,
+            }
     return organisation, members
 
 

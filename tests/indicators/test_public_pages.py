@@ -1,5 +1,6 @@
 """The public pages on a small hand-made data set: averages, verdicts, examples, no ranks."""
 
+import datetime
 import json
 import re
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from indicators.models import FigurePool, Indicator
 from indicators.selectors import indicator_overview, member_trends
-from members.models import Municipality, OrganisationAccess
+from members.models import Membership, Municipality, OrganisationAccess
 from tests.indicators.factories import IndicatorValueFactory
 from tests.members.factories import MembershipFactory, MunicipalityFactory
 
@@ -51,6 +52,16 @@ def test_learn_from_names_a_member_as_it_is_called_now(world):
     Municipality.objects.filter(code="1730").update(name="Eda kommun")
     block = _block(member_trends(code="0665"), "GN.6a")
     assert [row["name"] for row in block["learn_from"]] == ["Jönköping", "Eda kommun"]
+
+
+def test_learn_from_leaves_out_a_member_that_left_past_the_services(world):
+    """The pool still names Eda (its membership ended straight in the database, so nothing
+    ranked again): the page suggests only current members, and does not fail."""
+    Membership.objects.filter(organisation__code="1730").update(
+        status=Membership.Status.RESIGNED, left_on=datetime.date(2025, 12, 31)
+    )
+    block = _block(member_trends(code="0665"), "GN.6a")
+    assert [row["name"] for row in block["learn_from"]] == ["Jönköping"]
 
 
 def test_learn_from_follows_a_figure_turned_the_other_way_past_the_services(world, waste):
