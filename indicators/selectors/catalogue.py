@@ -50,9 +50,8 @@ def current_and_own_indicators(
     catalogue = Q(owner__isnull=True, revision__is_current=True)
     if applying_to is not None:
         catalogue &= applying_to
-    queryset = (
-        _measurable(Indicator.objects.filter(catalogue | own))
-        .select_related("revision", "continues__revision", "adopted_from__owner")
+    queryset = _measurable(Indicator.objects.filter(catalogue | own)).select_related(
+        "revision", "continues__revision", "adopted_from__owner"
     )
     if with_bands:
         queryset = queryset.prefetch_related(
