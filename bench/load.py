@@ -3,8 +3,8 @@
 Prepares a separate database (ekokommun_load) and uses Redis (REDIS_URL, or the machine's at
 127.0.0.1:6379 database 2) as the shared cache, with 290 members, every indicator and 30 years of
 values, starts gunicorn with workers sized to the machine, then drives each endpoint with wrk
-(32 connections, loopback only, asking for gzip as browsers do) for the same time and prints
-requests per second, p50/p95/p99 latency and errors, and each page's throughput as a ratio of
+(32 connections, loopback only, asking for Brotli or gzip as browsers do) for the same time and
+prints requests per second, p50/p95/p99 latency and errors, and each page's throughput as a ratio of
 /healthz measured in the same run (the figure to quote: these machines are noisy). Exits
 non-zero on any error.
 

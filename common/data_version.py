@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
+import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
@@ -113,32 +114,39 @@ def _stale_response(request) -> HttpResponse | None:
     return response
 
 
-# A cached page is also kept gzip-compressed and served so to clients that accept it (every
-# browser does). Anonymous public pages hold no secret of the visitor's, so compressing them
-# reveals nothing (BREACH needs one).
-GZIP_SUFFIX = ":gzip"
-GZIP_MIN_BYTES = 1024
+# A cached page is also kept compressed, Brotli and gzip, and served so to clients that accept
+# it (every browser does). Brotli's fifth quality writes a member page ~15 % smaller than gzip
+# in about the same time; gzip stays for clients without Brotli. Anonymous public pages hold no
+# secret of the visitor's, so compressing them reveals nothing (BREACH needs one).
+COMPRESS_MIN_BYTES = 1024
+_COMPRESSORS = {  # best first
+    "br": lambda body: brotli.compress(body, mode=brotli.MODE_TEXT, quality=5),
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+}
 
 
-def _compressed_copy(key: str, cached: tuple) -> tuple[tuple, bool]:
-    """((status, content type, body), is gzip) for a client that accepts gzip, from the plain
-    copy: compressed once (a member page is ~150 KB of HTML) and kept beside it; a small page
-    stays plain."""
+def _compressed_copy(key: str, cached: tuple, encoding: str) -> tuple[tuple, str | None]:
+    """((status, content type, body), encoding or None) for a client that accepts `encoding`,
+    from the plain copy: compressed once (a member page is ~200 KB of HTML) and kept beside
+    it; a small page stays plain."""
     status, content_type, content = cached
-    if len(content) < GZIP_MIN_BYTES:
-        return cached, False
-    body = gzip.compress(content, compresslevel=6, mtime=0)
-    _set(key + GZIP_SUFFIX, (status, content_type, body))
-    return (status, content_type, body), True
+    if len(content) < COMPRESS_MIN_BYTES:
+        return cached, None
+    body = _COMPRESSORS[encoding](content)
+    _set(f"{key}:{encoding}", (status, content_type, body))
+    return (status, content_type, body), encoding
 
 
-def _accepts_gzip(request) -> bool:
+def _chosen_encoding(request) -> str | None:
+    """The best of our encodings that the request's Accept-Encoding accepts ("br;q=0" refuses
+    Brotli), or None."""
+    accepted = set()
     for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
         name, _sep, parameters = part.partition(";")
-        if name.strip().lower() == "gzip":
-            quality = parameters.strip().lower().removeprefix("q=")
-            return not re.fullmatch(r"0(\.0*)?", quality)  # "gzip;q=0" refuses it
-    return False
+        quality = parameters.strip().lower().removeprefix("q=")
+        if not re.fullmatch(r"0(\.0*)?", quality.strip()):
+            accepted.add(name.strip().lower())
+    return next((encoding for encoding in _COMPRESSORS if encoding in accepted), None)
 
 
 def _vary_on_encoding(response) -> None:
@@ -171,19 +179,19 @@ def page_cache(*, version_of: Callable[[HttpRequest], int | None]):
                 if request.user.is_authenticated or version is None:
                     return view(request, *args, **kwargs)
                 key = _page_key(request, version=version)
-                compressed = _accepts_gzip(request)
-                cached = _get(key + GZIP_SUFFIX) if compressed else None
+                encoding = _chosen_encoding(request)
+                cached = _get(f"{key}:{encoding}") if encoding else None
                 if cached is None:
                     cached = _get(key)
-                    if cached is not None and compressed:
-                        cached, compressed = _compressed_copy(key, cached)
+                    if cached is not None and encoding:
+                        cached, encoding = _compressed_copy(key, cached, encoding)
                     else:
-                        compressed = False
+                        encoding = None
                 if cached is not None:
                     status, content_type, content = cached
                     response = HttpResponse(content, content_type=content_type, status=status)
-                    if compressed:
-                        response["Content-Encoding"] = "gzip"
+                    if encoding:
+                        response["Content-Encoding"] = encoding
                     _vary_on_encoding(response)
                     response["X-Page-Cache"] = "hit"
                     return response

@@ -33,6 +33,8 @@ PRODUCTION = ENVIRONMENT == "production"
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Every prepared read (common.prepared) also built by the ORM and compared: while developing.
+PREPARED_QUERIES_CHECK = env_bool("PREPARED_QUERIES_CHECK", default=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 
 if PRODUCTION:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from common.prepared import PreparedQuery
 from examples.models import GoodExample, GoodExampleAttachment, GoodExampleLink
 from indicators.models import Indicator, IndicatorValue
 from members.models import County, Population
@@ -78,16 +79,23 @@ def _fields(with_contact: bool) -> tuple[str, ...]:
     return ROW_FIELDS + (CONTACT_FIELDS if with_contact else ())
 
 
-def member_examples(*, organisation_id: int) -> dict[int, list[dict]]:
-    """The member's published examples keyed by indicator id, for the member page (1 query)."""
-    keyed: dict[int, list[dict]] = {}
-    rows = (
+def _member_example_rows(*, organisation_id: int):
+    return (
         GoodExample.objects.published()
         .filter(organisation_id=organisation_id)
         .order_by("-published_at", "pk")
         .values(*ROW_FIELDS)
     )
-    for values in rows:
+
+
+# Built by the ORM once per process (common.prepared): every member page asks.
+_MEMBER_EXAMPLE_ROWS = PreparedQuery(_member_example_rows)
+
+
+def member_examples(*, organisation_id: int) -> dict[int, list[dict]]:
+    """The member's published examples keyed by indicator id, for the member page (1 query)."""
+    keyed: dict[int, list[dict]] = {}
+    for values in _MEMBER_EXAMPLE_ROWS.rows(organisation_id=organisation_id):
         keyed.setdefault(values["indicator_id"], []).append(_row(values, with_contact=False))
     return keyed
 

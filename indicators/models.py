@@ -756,9 +756,20 @@ class FigureAverage(models.Model):
         indexes = [
             # Pages ask for a list of figures: with the figure first, the index reads only the
             # rows of the figures shown, however many other figures (older revisions, other
-            # members' own figures) have averages.
+            # members' own figures) have averages. The sum and the count are in it too, so
+            # that PostgreSQL answers from the index alone (an index-only scan: a member page's
+            # ~1 300 rows from ~500 index pages instead of as many table pages again). Key
+            # columns, not INCLUDE: SQLite has no covering indexes and would warn.
             models.Index(
-                fields=["indicator", "organisation_kind", "area_kind", "area_code", "year"],
+                fields=[
+                    "indicator",
+                    "organisation_kind",
+                    "area_kind",
+                    "area_code",
+                    "year",
+                    "value_sum",
+                    "value_count",
+                ],
                 name="figureaverage_by_indicator",
             ),
         ]

@@ -54,6 +54,12 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _prepared_queries_checked(settings):
+    """Every prepared read (common.prepared) is checked against the ORM's own SQL."""
+    settings.PREPARED_QUERIES_CHECK = True
+
+
+@pytest.fixture(autouse=True)
 def _login_lockout_off(settings):
     # django-axes needs the request, which client.login() does not pass; the tests of the
     # lockout itself turn it back on.

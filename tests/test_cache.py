@@ -50,32 +50,47 @@ def test_a_repeat_visit_is_served_from_the_cache_with_one_query(
     assert "491 kg/person" in response.content.decode()
 
 
-def test_a_cached_page_is_served_compressed_to_clients_that_accept_gzip(
+def test_a_cached_page_is_served_compressed_to_clients_that_accept_it(
     client, vaggeryd, waste, django_assert_num_queries
 ):
     import gzip
     from unittest import mock
 
+    import brotli
+
     _save(vaggeryd, waste, "491")
     url = reverse("member_detail", args=["0665"])
-    with mock.patch("common.data_version.gzip.compress", wraps=gzip.compress) as compress:
+    with (
+        mock.patch("common.data_version.gzip.compress", wraps=gzip.compress) as gzipped,
+        mock.patch("common.data_version.brotli.compress", wraps=brotli.compress) as brotlied,
+    ):
         first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         assert first["X-Page-Cache"] == "miss"
         assert "Content-Encoding" not in first  # the first answer is the page as rendered
         assert "Accept-Encoding" in first["Vary"]
-        assert compress.call_count == 0  # the visitor who waited for the page waits no more
+        assert gzipped.call_count == brotlied.call_count == 0  # its visitor waits no more
         with django_assert_num_queries(1):
             hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-        assert compress.call_count == 1  # compressed on the first hit that asked, then kept
-    assert again.content == hit.content and again["Content-Encoding"] == "gzip"
-    assert hit["X-Page-Cache"] == "hit"
-    assert hit["Content-Encoding"] == "gzip"
+        again = client.get(url, HTTP_ACCEPT_ENCODING="br;q=1.0, gzip;q=0.5")
+        assert brotlied.call_count == 1  # compressed on the first hit that asked, then kept
+        # A client without Brotli (or refusing it) gets gzip, also compressed once.
+        gzip_hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        gzip_again = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br;q=0")
+        assert gzipped.call_count == 1
+    assert hit["X-Page-Cache"] == "hit" and hit["Content-Encoding"] == "br"
+    assert again.content == hit.content and again["Content-Encoding"] == "br"
     assert "Accept-Encoding" in hit["Vary"]
-    assert len(hit.content) < len(first.content) / 3
-    assert gzip.decompress(hit.content) == first.content
-    # Without gzip, or refusing it, the same page uncompressed.
-    for header in ({}, {"HTTP_ACCEPT_ENCODING": "br"}, {"HTTP_ACCEPT_ENCODING": "gzip;q=0"}):
+    assert brotli.decompress(hit.content) == first.content
+    assert gzip_hit["Content-Encoding"] == gzip_again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzip_hit.content) == first.content == gzip.decompress(gzip_again.content)
+    # Brotli writes the page smaller than gzip, and both far smaller than the page.
+    assert len(hit.content) < len(gzip_hit.content) < len(first.content) / 3
+    # Without an encoding we have, or refusing both, the same page uncompressed.
+    for header in (
+        {},
+        {"HTTP_ACCEPT_ENCODING": "deflate"},
+        {"HTTP_ACCEPT_ENCODING": "gzip;q=0, br;q=0.0"},
+    ):
         plain = client.get(url, **header)
         assert plain["X-Page-Cache"] == "hit"
         assert "Content-Encoding" not in plain, header

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from common.data_version import versioned
+from common.prepared import PreparedQuery
 from indicators import analysis
 from indicators.models import (
     FigureArea,
@@ -64,27 +65,8 @@ def _yearly_averages(
 ) -> dict:
     """Read from the maintained sums and counts (indicators.services.figures): the SEKOM,
     Sweden, county and similar rows of each figure and year, by the index (no scan of values)."""
-    # Each area asked for is a (kind, code) pair; the query asks for the kinds and the codes as
-    # two lists (SEKOM and Sweden have the code "", a county two digits, a similar set the
-    # organisation's four), so that the index on them is read by equality, not by an OR that
-    # makes PostgreSQL read every area's rows of the figures and filter them. No pair of the two
-    # lists is another area's: the rows are written with exactly these codes (services.figures).
-    kinds, codes = [FigureArea.SEKOM, FigureArea.SWEDEN], [""]
-    if county_id is not None:
-        kinds.append(FigureArea.COUNTY)
-        codes.append(Subquery(County.objects.filter(pk=county_id).values("code")[:1]))
-    if similar_code is not None:
-        kinds.append(FigureArea.SIMILAR)
-        codes.append(similar_code)
-    rows = (
-        FigureAverage.objects.filter(
-            area_kind__in=kinds,
-            area_code__in=codes,
-            organisation_kind=kind,
-            indicator_id__in=indicator_ids,
-        )
-        .values_list("area_kind", "indicator_id", "year", "value_sum", "value_count")
-        .order_by()
+    rows = _AVERAGE_ROWS.rows(
+        indicator_ids=indicator_ids, county_id=county_id, kind=kind, similar_code=similar_code
     )
     empty = {
         f"{key}{suffix}": None if not suffix else 0
@@ -104,6 +86,37 @@ def _yearly_averages(
         cell[key] = _mean(total, count)
         cell[key_n] = count
     return result
+
+
+def _average_rows(
+    *, indicator_ids: list[int], county_id: int | None, kind: str, similar_code: str | None
+):
+    # Each area asked for is a (kind, code) pair; the query asks for the kinds and the codes as
+    # two lists (SEKOM and Sweden have the code "", a county two digits, a similar set the
+    # organisation's four), so that the index on them is read by equality, not by an OR that
+    # makes PostgreSQL read every area's rows of the figures and filter them. No pair of the two
+    # lists is another area's: the rows are written with exactly these codes (services.figures).
+    kinds, codes = [FigureArea.SEKOM, FigureArea.SWEDEN], [""]
+    if county_id is not None:
+        kinds.append(FigureArea.COUNTY)
+        codes.append(Subquery(County.objects.filter(pk=county_id).values("code")[:1]))
+    if similar_code is not None:
+        kinds.append(FigureArea.SIMILAR)
+        codes.append(similar_code)
+    return (
+        FigureAverage.objects.filter(
+            area_kind__in=kinds,
+            area_code__in=codes,
+            organisation_kind=kind,
+            indicator_id__in=indicator_ids,
+        )
+        .values_list("area_kind", "indicator_id", "year", "value_sum", "value_count")
+        .order_by()
+    )
+
+
+# Built by the ORM once per process and shape (common.prepared): the page asks on every request.
+_AVERAGE_ROWS = PreparedQuery(_average_rows)
 
 
 def organisation_averages(
@@ -266,6 +279,26 @@ def latest_pairs(*, indicator_ids: list[int]) -> dict[tuple[int, str], dict]:
     return found
 
 
+def _pool_rows():
+    return (
+        FigurePool.objects.filter(
+            indicator__owner__isnull=True, indicator__revision__is_current=True
+        )
+        .values_list(
+            "indicator_id",
+            "organisation_kind",
+            "lower_is_better",
+            "strong",
+            "top_size",
+            "improvers",
+        )
+        .order_by()
+    )
+
+
+_POOL_ROWS = PreparedQuery(_pool_rows)
+
+
 def stored_pools() -> dict[tuple[int, str], dict]:
     """{(indicator id, kind): pool} of every current catalogue figure, as kept on write
     (models.FigurePool: members by id with their numbers, and the direction ranked in): 1
@@ -278,18 +311,7 @@ def stored_pools() -> dict[tuple[int, str], dict]:
             "top_size": top_size,
             "improvers": improvers,
         }
-        for indicator_id, kind, lower, strong, top_size, improvers in FigurePool.objects.filter(
-            indicator__owner__isnull=True, indicator__revision__is_current=True
-        )
-        .values_list(
-            "indicator_id",
-            "organisation_kind",
-            "lower_is_better",
-            "strong",
-            "top_size",
-            "improvers",
-        )
-        .order_by()
+        for indicator_id, kind, lower, strong, top_size, improvers in _POOL_ROWS.rows()
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import format_decimal
+from common.prepared import PreparedQuery
 from indicators import analysis
 from indicators.models import (
     Indicator,
@@ -154,19 +155,15 @@ def _area_sizes(code: str) -> dict[str, Case]:
     }
 
 
-def _organisation_and_members(
-    *, code: str, with_members: bool
-) -> tuple[Municipality | None, dict[int, dict]]:
-    """The organisation `code` (or None) with its latest population, its last membership and
-    how many its averages are over at most (`area_sizes`), and `with_members` every current
-    member ({id: code, name, county_id, county, county_code, inhabitants}): one query."""
+def _organisation_rows(*, code: str, with_members: bool):
+    """The query of _organisation_and_members (prepared: built once per process and shape)."""
     ended = Membership.objects.filter(
         organisation=OuterRef("pk"), status=Membership.Status.RESIGNED
     ).order_by("-left_on")
     fields = ("pk", "code", "name", "county_id", "kind", "county__name", "county__code")
     extra = ("county__short_name", "is_member", "inhabitants", "last_joined_on", "last_left_on")
     sizes = ("size_county", "size_sweden", "size_similar")
-    rows = (
+    return (
         Municipality.objects.with_is_member()
         .annotate(
             inhabitants=Subquery(
@@ -185,6 +182,18 @@ def _organisation_and_members(
         .values_list(*fields, *extra, *sizes, named=True)
         .order_by()
     )
+
+
+_ORGANISATION_ROWS = PreparedQuery(_organisation_rows)
+
+
+def _organisation_and_members(
+    *, code: str, with_members: bool
+) -> tuple[Municipality | None, dict[int, dict]]:
+    """The organisation `code` (or None) with its latest population, its last membership and
+    how many its averages are over at most (`area_sizes`), and `with_members` every current
+    member ({id: code, name, county_id, county, county_code, inhabitants}): one query."""
+    rows = _ORGANISATION_ROWS.rows(code=code, with_members=with_members)
     organisation, members = None, {}
     for row in rows:
         if row.code == code:
@@ -221,20 +230,29 @@ def _organisation_of(row) -> Municipality:
     return organisation
 
 
+def _member_value_rows(*, organisation_id: int, indicator_ids: list[int], until: int | None):
+    values = IndicatorValue.objects.filter(
+        organisation_id=organisation_id, indicator_id__in=indicator_ids
+    )
+    if until is not None:
+        values = values.filter(year__lte=until)
+    # Named rows, not model instances: the same attributes, at a fraction of the cost.
+    return values.order_by("year").values_list(
+        "indicator_id", "year", "value", "status", "comment", "entered_at", named=True
+    )
+
+
+_MEMBER_VALUE_ROWS = PreparedQuery(_member_value_rows)
+
+
 def _member_values(
     *, organisation: Municipality, indicator_ids: list[int], until: int | None
 ) -> tuple[dict[int, list], object]:
     """The member's values by indicator, oldest first, and when one last changed: one query."""
     by_indicator: dict[int, list] = defaultdict(list)
-    values = IndicatorValue.objects.filter(
-        organisation=organisation, indicator_id__in=indicator_ids
-    )
-    if until is not None:
-        values = values.filter(year__lte=until)
     last_changed = None
-    # Named rows, not model instances: the same attributes, at a fraction of the cost.
-    rows = values.order_by("year").values_list(
-        "indicator_id", "year", "value", "status", "comment", "entered_at", named=True
+    rows = _MEMBER_VALUE_ROWS.rows(
+        organisation_id=organisation.pk, indicator_ids=indicator_ids, until=until
     )
     for value in rows:
         by_indicator[value.indicator_id].append(value)
@@ -243,21 +261,34 @@ def _member_values(
     return by_indicator, last_changed
 
 
+def _member_target_rows(*, organisation_id: int, indicator_ids: list[int]):
+    return (
+        Target.objects.filter(
+            Q(organisation_id=organisation_id) | Q(organisation__isnull=True),
+            indicator_id__in=indicator_ids,
+        )
+        .order_by("year")
+        .values_list("indicator_id", "year", "value", "organisation_id", "note")
+    )
+
+
+_MEMBER_TARGET_ROWS = PreparedQuery(_member_target_rows)
+
+
 def _member_targets(
     *, organisation: Municipality, indicator_ids: list[int]
 ) -> dict[int, list[dict]]:
     """The member's own and the national targets by indicator, earliest first: one query."""
     targets: dict[int, list[dict]] = defaultdict(list)
-    for target in Target.objects.filter(
-        Q(organisation=organisation) | Q(organisation__isnull=True),
-        indicator_id__in=indicator_ids,
-    ).order_by("year"):
-        targets[target.indicator_id].append(
+    rows = _MEMBER_TARGET_ROWS.rows(organisation_id=organisation.pk, indicator_ids=indicator_ids)
+    for indicator_id, year, value, organisation_id, note in rows:
+        targets[indicator_id].append(
             {
-                "year": target.year,
-                "value": float(target.value),
-                "national": target.is_national,
-                "note": target.note,
+                "year": year,
+                "value": float(value),
+                # A national target is the one without an organisation (Target.is_national).
+                "national": organisation_id is None,
+                "note": note,
             }
         )
     return targets

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from conversations.models import Question
+from members.models import Municipality
 from tests.members.factories import MembershipFactory, OrganisationAccessFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,16 @@ def test_the_reporting_page_for_one_member_lists_its_questions_too(
     assert response["Location"] == "/rapportera/?org=0665"
     page = client.get(response["Location"]).content.decode()
     assert 'data-questions="sent"' in page and QUESTION in page
+
+
+def test_a_hostile_member_name_under_lar_av_and_in_its_ask_link_stays_text(
+    client, asker, kalix, vaggeryd
+):
+    hostile = "<img src=x onerror=alert(1)>\"Kalix' & co"
+    Municipality.objects.filter(pk=kalix.pk).update(name=hostile)
+    client.force_login(asker)
+    html = client.get(reverse("member_detail", args=["0665"])).content.decode()
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&quot;Kalix&#x27; &amp; co"
+    assert f'<li><a href="/kommun/2514/">{escaped}</a>' in html
+    assert f'<span class="visually-hidden"> {escaped} om GN.6a</span>' in html
+    assert "<img src=x" not in html

@@ -44,7 +44,7 @@ def test_every_response_matches_the_schema(case, api_data):  # noqa: F811
     # Every check but "schema-valid data is accepted": an unknown code (county 00, indicator
     # GN.99) fits the documented pattern yet is answered 400 on purpose, as the API promises.
     # The WSGI transport hands back the body as sent and does not undo Content-Encoding the
-    # way an HTTP client does, so ask for it uncompressed (cached answers are also kept gzip).
+    # way an HTTP client does, so ask for it uncompressed (cached answers are also kept compressed).
     case.call_and_validate(
         headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance]
     )
