@@ -82,7 +82,10 @@ def member_trends(
     targets = _member_targets(organisation=organisation, indicator_ids=ids + own_ids)
     pools = (
         shown_pools(
-            pools=stored_pools(), indicators=indicators, kind=organisation.kind, members=members
+            pools=stored_pools(indicator_ids=ids, kind=organisation.kind),
+            indicators=indicators,
+            kind=organisation.kind,
+            members=members,
         )
         if with_learn_from
         else {}
