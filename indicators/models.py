@@ -401,6 +401,48 @@ class StatusBand(models.Model):
         return f"{self.indicator.code} {self.label}"
 
 
+class ValueHistory(HistoricalRecords):
+    """The values' history with the indexes its readers use, and no others.
+
+    A bulk load writes one history row per value (150 000 for a national load), and every index
+    costs each of them a write. simple-history indexes every copied foreign key, the value's
+    id and the date; the readers are the admin's history of one value (by id), a value's
+    history on the reporting page (organisation, indicator, year), the office's list of
+    deleted values (deletions by date), promoting an own figure (by indicator) and deleting a
+    user (SET_NULL by user, only rows that have one). So: the id's index, one on the key led by
+    the indicator, and two partial ones; the copied user who entered the value is never read
+    by it (DO_NOTHING) and gets none.
+    """
+
+    UNINDEXED = ["organisation", "indicator", "entered_by"]
+
+    @property
+    def _date_indexing(self):
+        return False  # only deletions are read by date: the partial index below
+
+    def _get_history_user_fields(self):
+        fields = super()._get_history_user_fields()
+        fields["history_user"].db_index = False  # the partial index below instead
+        return fields
+
+    def get_meta_options(self, model):
+        meta = super().get_meta_options(model)
+        meta["indexes"] = (
+            models.Index(fields=["indicator", "organisation", "year"], name="value_history_key"),
+            models.Index(
+                fields=["history_date"],
+                condition=Q(history_type="-"),
+                name="value_history_deletions",
+            ),
+            models.Index(
+                fields=["history_user"],
+                condition=Q(history_user__isnull=False),
+                name="value_history_user",
+            ),
+        )
+        return meta
+
+
 class IndicatorValue(models.Model):
     """One member's value of one indicator in one year."""
 
@@ -445,7 +487,7 @@ class IndicatorValue(models.Model):
     )
     entered_at = models.DateTimeField(_("inmatat"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["entered_at"])
+    history = ValueHistory(excluded_fields=["entered_at"], no_db_index=ValueHistory.UNINDEXED)
 
     class Meta:
         ordering = ["organisation", "indicator", "year"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorValue
 from indicators.services.figures import figures_values_changed
+from indicators.services.references import references_checked_in_bulk, row_checks_off, row_checks_on
 from members.models import Membership
 
 ValueKey = tuple[int, int, int]  # (organisation_id, indicator_id, year)
@@ -176,7 +177,11 @@ def _stage_lines(rows) -> list[str]:
     no_numbers = "\\N\t\\N\t\\N"  # no numerator, no denominator, no fetch date
     lines = []
     append = lines.append
+    last = pk = None
     for row in rows:
+        indicator = row.indicator
+        if indicator is not last:  # a file's rows come figure by figure
+            last, pk = indicator, indicator.pk
         key = (row.status, row.source_note, row.source_kpi, row.comment)
         middle = texts.get(key)
         if middle is None:
@@ -187,10 +192,7 @@ def _stage_lines(rows) -> list[str]:
         else:
             numbers = "\t".join(_copy_text(field) for field in (numerator, denominator, fetched_on))
         # An f-string writes ints, Decimals and dates as str() does.
-        append(
-            f"{row.organisation_id}\t{row.indicator.pk}\t{row.year}\t{row.value}\t"
-            f"{middle}\t{numbers}\n"
-        )
+        append(f"{row.organisation_id}\t{pk}\t{row.year}\t{row.value}\t{middle}\t{numbers}\n")
     return lines
 
 
@@ -236,13 +238,30 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
         stage, stage_params = "indicators_value_stage", {}
     upsert = _upsert_sql(table=table, stage=stage, stage_columns=stage_columns)
     history_sql = _history_sql()
+    indicators = _indicators_of(rows)
     with connection.cursor() as cursor:
+        checked_in_bulk = False
         if not inline:
+            # Each member and figure checked once, not once per row (services/references.py).
+            checked_in_bulk = references_checked_in_bulk(
+                cursor=cursor,
+                references={
+                    (IndicatorValue, "organisation_id"): {row.organisation_id for row in rows},
+                    (IndicatorValue, "indicator_id"): set(indicators),
+                    (IndicatorValue, "entered_by_id"): {user_id},
+                    (IndicatorValue.history.model, "history_user_id"): {
+                        history_user.pk if history_user is not None else None
+                    },
+                },
+            )
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {stage} AS "
                 f"SELECT {', '.join(stage_columns)} FROM {table} WITH NO DATA"
             )
             _copy_rows(cursor, stage, stage_columns, _stage_lines(rows))
+            # The plan of a statement run once: compiling it (PostgreSQL's JIT, which the
+            # estimate for a large stage switches on) costs more than it saves.
+            cursor.execute("SET LOCAL jit = off")
         # Only the values that enter the maintained figures come back to Python: current
         # members' values, and every organisation's values of national-source figures (they
         # count in the county's, Sweden's and similar municipalities' averages). An import of
@@ -272,6 +291,8 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
             {**stage_params, **active},
         )
         before = {(o, i, y): v for o, i, y, v in cursor.fetchall()}
+        if checked_in_bulk:
+            row_checks_off(cursor=cursor)
         cursor.execute(
             f"""
             WITH upserted AS ({upsert}) {history_sql},
@@ -292,6 +313,8 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
             },
         )
         written = cursor.fetchall()
+        if checked_in_bulk:
+            row_checks_on(cursor=cursor)
         if not inline:
             cursor.execute(f"DROP TABLE {stage}")
     count, created = written[0][:2]
@@ -300,7 +323,7 @@ def upsert_postgresql(*, rows, user, change_reason) -> UpsertResult:
         changes=[
             (o, i, y, before.get((o, i, y)), v) for _n, _c, o, i, y, v in written if o is not None
         ],
-        indicators=_indicators_of(rows),
+        indicators=indicators,
     )
     return UpsertResult(created=created, updated=updated, unchanged=len(rows) - created - updated)
 
