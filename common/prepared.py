@@ -29,10 +29,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import (
     FlatValuesListIterable,
+    ModelIterable,
     NamedValuesListIterable,
     QuerySet,
     ValuesIterable,
     ValuesListIterable,
+    get_related_populators,
 )
 from django.db.models.utils import create_namedtuple_class
 
@@ -102,8 +104,10 @@ class _Plan:
         return values
 
 
-def _row_maker(queryset: QuerySet) -> Callable:
+def _row_maker(queryset: QuerySet, compiler, using: str) -> Callable:
     iterable = queryset._iterable_class
+    if iterable is ModelIterable:
+        return _instance_maker(compiler, using)
     query = queryset.query
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
     if iterable is NamedValuesListIterable:
@@ -115,7 +119,29 @@ def _row_maker(queryset: QuerySet) -> Callable:
         return lambda row: row[0]
     if iterable is ValuesListIterable:
         return tuple
-    raise TypeError("PreparedQuery: only values() and values_list() querysets")
+    raise TypeError("PreparedQuery: only model, values() and values_list() querysets")
+
+
+def _instance_maker(compiler, using: str) -> Callable:
+    """Model instances from rows, as ModelIterable makes them (select_related included), with
+    what it works out per query (the columns of each model, the populators of the related
+    ones) worked out once: the compiler has them once it has compiled the SQL."""
+    select, klass_info = compiler.select, compiler.klass_info
+    annotations = compiler.annotation_col_map or {}
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, using)
+
+    def make(row):
+        instance = model.from_db(using, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in annotations.items():
+            setattr(instance, name, row[position])
+        return instance
+
+    return make
 
 
 def _compiled(queryset: QuerySet, using: str):
@@ -128,8 +154,9 @@ def _compiled(queryset: QuerySet, using: str):
 
 
 class PreparedQuery:
-    """`build(**arguments)` returns the queryset of a read (values() or values_list(), no
-    prefetching); `rows(**arguments)` returns its rows as a list, as list(queryset) would."""
+    """`build(**arguments)` returns the queryset of a read (model instances, select_related
+    included, values() or values_list(); no prefetching); `rows(**arguments)` returns its rows
+    as a list, as list(queryset) would."""
 
     def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS):
         self.build = build
@@ -174,8 +201,10 @@ class PreparedQuery:
         queryset = self.build(**built_with)
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise TypeError("PreparedQuery: no prefetch_related and no related managers")
-        make_row = _row_maker(queryset)
         compiler, sql, params = _compiled(queryset, self.using)
+        # Without SQL (nothing can match) no row is ever made, and a model query's compiler
+        # has then not worked out its columns.
+        make_row = _row_maker(queryset, compiler, self.using) if sql is not None else None
         sources, seen = [], set()
         for param in params:
             if isinstance(param, int | str) and param in stand_ins.names:

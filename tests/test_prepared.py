@@ -145,7 +145,34 @@ def test_the_check_catches_a_read_whose_sql_depends_on_more_than_its_shape(refer
         prepared.rows(code="0114")  # same shape, other SQL: never a wrong answer unnoticed
 
 
-def test_only_plain_rows_can_be_prepared(reference_data):
-    prepared = PreparedQuery(lambda *, code: Municipality.objects.filter(code=code))
-    with pytest.raises(TypeError, match="values"):
+def test_model_instances_come_as_the_queryset_gives_them_related_rows_included(
+    reference_data, django_assert_num_queries
+):
+    def in_county(*, county_id: int):
+        return (
+            Municipality.objects.filter(county_id=county_id)
+            .select_related("county")
+            .annotate(people=Count("populations"))
+            .order_by("code")
+        )
+
+    prepared = PreparedQuery(in_county)
+    stockholm = County.objects.get(code="01").pk
+    prepared.rows(county_id=stockholm)  # built once
+    expected = list(in_county(county_id=stockholm))
+    with django_assert_num_queries(1):  # the counties came with the rows
+        rows = prepared.rows(county_id=stockholm)
+        seen = [(m.pk, m.code, m.name, m.kind, m.county.code, m.people) for m in rows]
+    assert seen == [(m.pk, m.code, m.name, m.kind, m.county.code, m.people) for m in expected]
+    assert rows[0]._state.adding is False and rows[0]._state.db == "default"
+    rows[0].name = "Ändrad"
+    rows[0].save(update_fields=["name"])  # an instance as the ORM's own: it saves
+    assert Municipality.objects.get(pk=rows[0].pk).name == "Ändrad"
+
+
+def test_prefetching_cannot_be_prepared(reference_data):
+    prepared = PreparedQuery(
+        lambda *, code: Municipality.objects.filter(code=code).prefetch_related("populations")
+    )
+    with pytest.raises(TypeError, match="prefetch"):
         prepared.rows(code="0114")

@@ -2,16 +2,18 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from common.numbers import decimal_places, format_decimal, to_float
+from common.prepared import PreparedQuery
 from indicators.models import (
     Indicator,
     StatusBand,
 )
 from indicators.selectors._common import _measurable
+from members.models import Municipality
 
 
 def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
@@ -20,48 +22,81 @@ def current_indicators(*, with_bands: bool = True) -> list[Indicator]:
     Only the common catalogue: a member's own figures are never among them, so nothing built
     on this list (averages, good examples, completeness) ever counts them.
     """
-    queryset = _measurable(Indicator.objects.common().current()).select_related(
-        "revision", "continues__revision"
-    )
+    indicators = _in_display_order(_CATALOGUE.rows(owner_id=None, in_use_only=False))
     if with_bands:
-        queryset = queryset.prefetch_related(
-            Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
-        )
-    return _in_display_order(queryset)
+        _with_bands(indicators)
+    return indicators
 
 
-def _in_display_order(queryset) -> list[Indicator]:
+def _catalogue(*, owner_id: int | None, in_use_only: bool):
+    """The current revision's measurable figures, and with `owner_id` only those that apply to
+    that organisation's kind, together with its own figures (`in_use_only`: not the retired)."""
+    catalogue = Q(owner__isnull=True, revision__is_current=True)
+    if owner_id is not None:
+        # The owner's kind inside the same query: a region has no household waste.
+        kind = Subquery(Municipality.objects.filter(pk=owner_id).order_by().values("kind")[:1])
+        catalogue &= Q(applies_to=Indicator.AppliesTo.ALL) | Q(applies_to=kind)
+        own = Q(owner_id=owner_id)
+        if in_use_only:
+            own &= Q(retired_on__isnull=True)
+        catalogue |= own
+    # Not joined: the figure an own figure was adopted from. Few own figures are adopted, and
+    # two more joins doubled the time PostgreSQL takes to plan the query on every request.
+    # No ORDER BY: see _in_display_order.
+    return (
+        _measurable(Indicator.objects.filter(catalogue))
+        .select_related("revision", "continues__revision")
+        .order_by()
+    )
+
+
+# Read on every member page, indicator list and reporting form: the ORM builds its SQL once.
+_CATALOGUE = PreparedQuery(_catalogue)
+
+
+def _in_display_order(indicators) -> list[Indicator]:
     """The figures in display order, then by code. Sorted here, not by ORDER BY: with the
     related rows joined the query selects ~100 columns, and Django's ordering step hashes each
     of them per query (over a millisecond on the member page); a catalogue is a few dozen rows.
     (Display orders are unique within a revision, so the codes only ever part own figures.)"""
-    return sorted(queryset.order_by(), key=lambda i: (i.display_order, i.code))
+    return sorted(indicators, key=lambda i: (i.display_order, i.code))
+
+
+def _bands(*, indicator_ids: list[int]):
+    return StatusBand.objects.filter(indicator_id__in=indicator_ids).order_by(
+        "indicator_id", "order"
+    )
+
+
+_BANDS = PreparedQuery(_bands)
+
+
+def _with_bands(indicators: list[Indicator]) -> None:
+    """Each indicator's status bands in their order as `status_bands` (1 query): the one way
+    the catalogue's reads give an indicator its bands, which indicator_summary() shows."""
+    by_indicator: dict[int, list[StatusBand]] = {i.pk: [] for i in indicators}
+    if by_indicator:
+        for band in _BANDS.rows(indicator_ids=sorted(by_indicator)):
+            by_indicator[band.indicator_id].append(band)
+    for indicator in indicators:
+        indicator.status_bands = by_indicator[indicator.pk]
 
 
 def current_and_own_indicators(
-    *, own: Q, with_bands: bool = True, applying_to: Q | None = None
+    *, owner_id: int, in_use_only: bool = False, with_bands: bool = True
 ) -> tuple[list[Indicator], list[Indicator]]:
-    """current_indicators() and the own figures matching `own`, in one query (two with bands,
+    """The current revision's measurable figures that apply to organisation `owner_id`'s kind,
+    and its own figures (`in_use_only`: not the retired ones), in one query (two with bands,
     one more when an own figure was adopted from another member's).
 
     Own figures come in their own list (active first, then retired), so callers keep them apart
-    from the common ones. `applying_to` narrows the catalogue's figures (e.g. to one kind of
-    organisation).
+    from the common ones.
     """
-    catalogue = Q(owner__isnull=True, revision__is_current=True)
-    if applying_to is not None:
-        catalogue &= applying_to
-    # Not joined: the figure an own figure was adopted from. Few own figures are adopted, and
-    # two more joins doubled the time PostgreSQL takes to plan the query on every request.
-    queryset = _measurable(Indicator.objects.filter(catalogue | own)).select_related(
-        "revision", "continues__revision"
-    )
+    read = _CATALOGUE.rows(owner_id=owner_id, in_use_only=in_use_only)
     if with_bands:
-        queryset = queryset.prefetch_related(
-            Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
-        )
+        _with_bands(read)
     common, owned = [], []
-    for indicator in _in_display_order(queryset):
+    for indicator in _in_display_order(read):
         (owned if indicator.is_own else common).append(indicator)
     owned.sort(key=lambda i: (i.is_retired, i.display_order, i.code))
     _with_adopted_from(owned)
@@ -106,9 +141,7 @@ def indicator_by_code(
     """
     queryset = Indicator.objects.common().select_related("revision")
     if for_page:
-        queryset = queryset.select_related("continues__revision", "parent").prefetch_related(
-            Prefetch("bands", queryset=StatusBand.objects.order_by("order"))
-        )
+        queryset = queryset.select_related("continues__revision", "parent")
     if revision is None:
         queryset = queryset.filter(revision__is_current=True)
     else:
@@ -116,7 +149,10 @@ def indicator_by_code(
     if measurable:
         queryset = _measurable(queryset)
     # Lower() on both sides, as in the constraint: the same rule as the one that keeps it unique.
-    return queryset.alias(code_key=Lower("code")).filter(code_key=Lower(Value(code))).first()
+    indicator = queryset.alias(code_key=Lower("code")).filter(code_key=Lower(Value(code))).first()
+    if indicator is not None and for_page:
+        _with_bands([indicator])
+    return indicator
 
 
 def indicator_among(indicators: list[Indicator], *, code: str) -> Indicator | None:
@@ -127,7 +163,10 @@ def indicator_among(indicators: list[Indicator], *, code: str) -> Indicator | No
 
 def indicator_summary(indicator: Indicator, *, with_bands: bool = True) -> dict:
     """An indicator as the pages show it; without `with_bands` its status bands are left out
-    (a page that shows none need not read them)."""
+    (a page that shows none need not read them). With them, the indicator comes from a read
+    of this module that gave it its bands (`status_bands`), or they are read now (1 query)."""
+    if with_bands and not hasattr(indicator, "status_bands"):
+        _with_bands([indicator])
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -136,11 +175,11 @@ def indicator_summary(indicator: Indicator, *, with_bands: bool = True) -> dict:
         "unit": indicator.display_unit,
         "decimals": indicator.decimals,
         "direction": indicator.direction,
-        "direction_label": indicator.get_direction_display(),
+        "direction_label": _label(_DIRECTIONS, indicator.direction),
         "lower_is_better": indicator.lower_is_better,
         "source": indicator.display_source,
         "description": indicator.description,
-        "reported_by": indicator.get_reported_by_display(),
+        "reported_by": _label(_REPORTERS, indicator.reported_by),
         "applies_to": indicator.applies_to,
         "revision": indicator.revision.code if indicator.revision_id else None,
         "is_current": indicator.revision.is_current if indicator.revision_id else True,
@@ -158,7 +197,7 @@ def indicator_summary(indicator: Indicator, *, with_bands: bool = True) -> dict:
                 "order": band.order,
                 "range": _band_range(band.lower, band.upper, indicator.decimals),
             }
-            for band in (indicator.bands.all() if with_bands else ())
+            for band in (indicator.status_bands if with_bands else ())
         ],
         "continues": (
             {
@@ -171,6 +210,16 @@ def indicator_summary(indicator: Indicator, *, with_bands: bool = True) -> dict:
             else None
         ),
     }
+
+
+# As get_FOO_display() says them, without its building a dict of the choices on every call
+# (twice per figure on a member page); the labels are translated when shown.
+_DIRECTIONS = dict(Indicator.Direction.choices)
+_REPORTERS = dict(Indicator.ReportedBy.choices)
+
+
+def _label(choices: dict, value: str) -> str:
+    return str(choices.get(value, value))
 
 
 def _band_range(lower: Decimal | None, upper: Decimal | None, decimals: int) -> str:

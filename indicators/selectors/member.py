@@ -55,10 +55,7 @@ def member_trends(
     organisation, members = _organisation_and_members(code=code, with_members=with_learn_from)
     if organisation is None:
         return None
-    indicators, own_indicators = current_and_own_indicators(
-        own=Q(owner=organisation),
-        applying_to=Q(applies_to__in=[Indicator.AppliesTo.ALL, organisation.kind]),
-    )
+    indicators, own_indicators = current_and_own_indicators(owner_id=organisation.pk)
     # Only the figures that apply to this kind of organisation: a region has no household waste
     # (the query leaves out the other kind's figures; the rule itself is the model's).
     indicators = [i for i in indicators if i.applies_to_organisation(organisation)]

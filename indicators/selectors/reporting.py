@@ -3,7 +3,7 @@ completeness per year and member, and a value's history.
 
 Who may do what is decided in `members.access`; this module only lists what it allows."""
 
-from django.db.models import Count, Min, Q, Subquery
+from django.db.models import Count, Min
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import format_decimal
@@ -87,12 +87,9 @@ def reporting_year(*, organisation_id: int, year: int) -> dict:
     ones leave the form); they have their own counts and never count towards the catalogue's
     completeness.
     """
-    # The organisation's kind inside the same query: a region's form lists only its figures.
-    kind = Subquery(Municipality.objects.filter(pk=organisation_id).values("kind")[:1])
+    # Only the figures of the organisation's kind: a region's form lists only its figures.
     indicators, own = current_and_own_indicators(
-        own=Q(owner_id=organisation_id, retired_on__isnull=True),
-        with_bands=False,
-        applying_to=Q(applies_to=Indicator.AppliesTo.ALL) | Q(applies_to=kind),
+        owner_id=organisation_id, in_use_only=True, with_bands=False
     )
     values = {
         (v.indicator_id, v.year): v
