@@ -5,8 +5,8 @@ spends as long again building them: cloning querysets, resolving annotations and
 compiling to SQL. For a read that a page makes on every request, `PreparedQuery` asks the
 ORM for the queryset once per shape with stand-in arguments, keeps its SQL and its compiler,
 and afterwards only puts the arguments into the parameters, runs the SQL and converts the rows
-as Django would (the same converters, the same named rows). The queryset stays the one
-definition of the read.
+as Django would (the same converters, the same named rows or model instances, related rows
+of select_related included). The queryset stays the one definition of the read.
 
 The shape of a call is what changes the SQL rather than its parameters: which arguments are
 None, True or False, and how long each list is. An argument must reach the parameters as it
